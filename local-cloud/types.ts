@@ -137,4 +137,13 @@ export interface ServiceResponse {
 /** A local AWS service behind the shared HTTP endpoint (Secrets Manager, RDS). */
 export interface ServiceHandler {
   handle(request: ServiceRequest): Promise<ServiceResponse>;
+  /**
+   * Optional: the service's own error shape for an injected fault (e.g. XML for RDS). Without it
+   * the server answers JSON `{"__type": code, "message": ...}` with `x-amzn-ErrorType`.
+   */
+  faultResponse?(fault: { code: string; status: number; message: string; operation: string }): {
+    readonly status: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  };
 }

@@ -1,0 +1,85 @@
+/**
+ * `npm run local`: the local cloud standalone, for the AWS CLI and SDKs.
+ *   --port <n>      (or ROTASYNC_LOCAL_PORT; default 4566)
+ *   --state <file>  (default .rotasync/local-cloud.json)
+ * Stops cleanly on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLocalCloud } from './index.js';
+import type { FunctionInvoker, LocalCloud } from './types.js';
+
+export interface CliOptions {
+  readonly port: number;
+  readonly stateFile: string;
+}
+
+/** Reads `--port`/`--state` and ROTASYNC_LOCAL_PORT; throws on a bad port. */
+export const parseCliOptions = (
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliOptions => {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { port: { type: 'string' }, state: { type: 'string' } },
+    strict: true,
+  });
+  const portText = values.port ?? env.ROTASYNC_LOCAL_PORT ?? '4566';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`Invalid port "${portText}": give a number from 0 to 65535.`);
+  }
+  return { port, stateFile: values.state ?? '.rotasync/local-cloud.json' };
+};
+
+/** Starts the local cloud, prints how to reach it, and stops it on SIGINT/SIGTERM. */
+export const runCli = async (
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  invokeFunction?: FunctionInvoker,
+): Promise<LocalCloud> => {
+  const options = parseCliOptions(argv, env);
+  const cloud = await startLocalCloud({
+    port: options.port,
+    stateFile: options.stateFile,
+    ...(invokeFunction === undefined ? {} : { invokeFunction }),
+  });
+  console.log(`Rotasync local cloud listening on ${cloud.endpoint}`);
+  console.log(`State file: ${options.stateFile}`);
+  console.log('Point the AWS CLI or an SDK at it, for example:');
+  console.log(
+    `  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url ${cloud.endpoint} secretsmanager list-secrets`,
+  );
+  console.log(`  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${cloud.endpoint}`);
+  if (invokeFunction === undefined) {
+    console.log(
+      'No rotation function invoker is wired: RotateSecret answers InvalidRequestException.',
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the local cloud`);
+    cloud.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('local cloud: stop failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return cloud;
+};
+
+// Run when executed directly (`npm run local`), not when imported by the lead's wiring.
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  runCli(process.argv.slice(2), process.env).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

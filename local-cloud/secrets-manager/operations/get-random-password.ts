@@ -1,0 +1,24 @@
+/** GetRandomPassword. */
+import { generatePassword, type PasswordOptions } from '../random-password.js';
+import { optionalBoolean, optionalInteger, optionalString } from '../validate.js';
+import type { Operation } from './context.js';
+
+export const getRandomPassword: Operation = (body) => {
+  const options: { -readonly [K in keyof PasswordOptions]: PasswordOptions[K] } = {};
+  const length = optionalInteger(body, 'PasswordLength', 1, 4096);
+  if (length !== undefined) options.PasswordLength = length;
+  const exclude = optionalString(body, 'ExcludeCharacters', { max: 4096 });
+  if (exclude !== undefined) options.ExcludeCharacters = exclude;
+  for (const flag of [
+    'ExcludeNumbers',
+    'ExcludePunctuation',
+    'ExcludeUppercase',
+    'ExcludeLowercase',
+    'IncludeSpace',
+    'RequireEachIncludedType',
+  ] as const) {
+    const value = optionalBoolean(body, flag);
+    if (value !== undefined) options[flag] = value;
+  }
+  return { response: { RandomPassword: generatePassword(options) }, changed: false };
+};

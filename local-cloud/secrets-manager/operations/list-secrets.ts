@@ -1,0 +1,55 @@
+/** ListSecrets. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html */
+import { invalidParameter } from '../errors.js';
+import type { SecretRecord } from '../model.js';
+import { optionalBoolean, optionalInteger, optionalString } from '../validate.js';
+import { decodeNextToken, encodeNextToken, type Operation } from './context.js';
+import { filtersOf, matchesFilters } from './filters.js';
+import { secretListEntry } from './render.js';
+
+const SORT_KEYS: Record<string, (s: SecretRecord) => number | string> = {
+  'created-date': (s) => s.createdDate,
+  'last-accessed-date': (s) => s.lastAccessedDate ?? 0,
+  'last-changed-date': (s) => s.lastChangedDate,
+  name: (s) => s.name,
+};
+
+/**
+ * Lists the Region's secrets: Filters, SortOrder (asc|desc, default asc) and SortBy (default
+ * created-date), MaxResults 1..100 (default 100), NextToken, IncludePlannedDeletion.
+ */
+export const listSecrets: Operation = (body, { store, region, now }) => {
+  const includePlannedDeletion = optionalBoolean(body, 'IncludePlannedDeletion') ?? false;
+  const maxResults = optionalInteger(body, 'MaxResults', 1, 100) ?? 100;
+  const nextToken = optionalString(body, 'NextToken', { min: 1, max: 4096 });
+  const sortOrder = optionalString(body, 'SortOrder') ?? 'asc';
+  const sortBy = optionalString(body, 'SortBy') ?? 'created-date';
+  const filters = filtersOf(body) ?? [];
+  if (sortOrder !== 'asc' && sortOrder !== 'desc')
+    throw invalidParameter('SortOrder must be asc or desc.');
+  const sortKey = SORT_KEYS[sortBy];
+  if (sortKey === undefined) {
+    throw invalidParameter(`SortBy must be one of ${Object.keys(SORT_KEYS).join(', ')}.`);
+  }
+  const offset = decodeNextToken(nextToken);
+  if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
+
+  const matching = store
+    .all()
+    .filter((s) => includePlannedDeletion || s.deletedDate === undefined)
+    .filter((s) => matchesFilters(s, filters, region));
+  const direction = sortOrder === 'asc' ? 1 : -1;
+  // Name breaks ties so pages are stable between calls.
+  matching.sort((a, b) => {
+    const ka = sortKey(a);
+    const kb = sortKey(b);
+    if (ka !== kb) return (ka < kb ? -1 : 1) * direction;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+  const page = matching.slice(offset, offset + maxResults);
+  const response: Record<string, unknown> = {
+    SecretList: page.map((s) => secretListEntry(s, region, now)),
+  };
+  if (offset + page.length < matching.length)
+    response.NextToken = encodeNextToken(offset + page.length);
+  return { response, changed: false };
+};

@@ -1,0 +1,88 @@
+/**
+ * RotateSecret and CancelRotateSecret.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError, ErrorCode, invalidRequest, Messages } from '../errors.js';
+import { type SecretRecord, Stage } from '../model.js';
+import { validateRotationRules } from '../schedule.js';
+import { addVersion } from '../staging.js';
+import { clientRequestTokenOf, optionalBoolean, optionalString, secretIdOf } from '../validate.js';
+import type { Operation } from './context.js';
+
+/** The version id of a rotation that has not finished: AWSPENDING on a non-current version. */
+export const incompleteRotationOf = (secret: SecretRecord): string | undefined => {
+  const pending = secret.labels.get(Stage.Pending);
+  return pending !== undefined && pending !== secret.labels.get(Stage.Current)
+    ? pending
+    : undefined;
+};
+
+/**
+ * Stores the rotation configuration, registers the token as a value-less AWSPENDING version and
+ * starts the steps in the background; answers at once. While an earlier rotation is incomplete it
+ * answers InvalidRequestException and re-runs that rotation (same token), as the service does.
+ */
+export const rotateSecret: Operation = (body, { store, now, region, rotations }) => {
+  const secretId = secretIdOf(body);
+  const token = clientRequestTokenOf(body);
+  const lambdaArn = optionalString(body, 'RotationLambdaARN', { min: 1, max: 2048 });
+  const rules =
+    body.RotationRules === undefined || body.RotationRules === null
+      ? undefined
+      : validateRotationRules(body.RotationRules);
+  const rotateImmediately = optionalBoolean(body, 'RotateImmediately') ?? true;
+  const secret = store.requireActive(secretId);
+
+  const functionArn = lambdaArn ?? secret.rotationLambdaArn;
+  if (functionArn === undefined) {
+    throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
+  }
+  if (!rotations.canInvoke) {
+    throw invalidRequest(
+      'The local cloud was started without a function invoker, so it cannot run rotation functions.',
+    );
+  }
+  const incomplete = incompleteRotationOf(secret);
+  if (incomplete !== undefined) {
+    // Choice: a rotation still running in this process is not started a second time.
+    if (!rotations.isRunning(region, secret.arn)) {
+      rotations.start(region, secret.arn, incomplete, false);
+    }
+    throw invalidRequest(Messages.previousRotationIncomplete);
+  }
+  const versionId = token ?? randomUUID();
+  if (secret.versions.has(versionId)) {
+    throw new ApiError(
+      ErrorCode.ResourceExists,
+      `A version with ClientRequestToken ${versionId} already exists; a rotation needs a new token.`,
+    );
+  }
+  addVersion(
+    secret,
+    { versionId, value: undefined, createdDate: now, lastAccessedDate: undefined },
+    [Stage.Pending],
+    now,
+  );
+  secret.rotationLambdaArn = functionArn;
+  if (rules !== undefined) secret.rotationRules = rules;
+  secret.rotationEnabled = true;
+  secret.rotationConfiguredDate = now;
+  secret.lastChangedDate = now;
+  rotations.start(region, secret.arn, versionId, !rotateImmediately);
+  return { response: { ARN: secret.arn, Name: secret.name, VersionId: versionId }, changed: true };
+};
+
+/**
+ * Turns rotation off and returns the VersionId of an incomplete rotation, if any. The AWSPENDING
+ * label stays where it is: the service leaves that clean-up to the caller.
+ */
+export const cancelRotateSecret: Operation = (body, { store, now }) => {
+  const secret = store.requireActive(secretIdOf(body));
+  const incomplete = incompleteRotationOf(secret);
+  secret.rotationEnabled = false;
+  secret.lastChangedDate = now;
+  const response: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
+  if (incomplete !== undefined) response.VersionId = incomplete;
+  return { response, changed: true };
+};

@@ -1,0 +1,189 @@
+/**
+ * The local cloud's HTTP endpoint on 127.0.0.1. Each request is routed by the service name in its
+ * SigV4 credential scope (`Credential=AKID/<date>/<region>/<service>/aws4_request`) to a
+ * ServiceHandler; the scope's Region selects the Region. Signatures are not verified (any
+ * credentials work), as with other local emulators. Faults are applied here, before a service
+ * sees the request, and every request is written to the request log.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { FaultController } from './faults.js';
+import type { RequestLogWriter } from './request-log.js';
+import type { RequestLogEntry, ServiceHandler, ServiceResponse } from './types.js';
+
+export interface ServerOptions {
+  readonly port: number;
+  readonly accountId: string;
+  readonly services: Readonly<Record<string, ServiceHandler>>;
+  readonly faults: FaultController;
+  readonly log: RequestLogWriter;
+}
+
+export interface RunningServer {
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/** Region and service from the Authorization header's credential scope. */
+export const parseCredentialScope = (
+  authorization: string | undefined,
+): { region: string; service: string } | undefined => {
+  const match = authorization === undefined ? null : SCOPE.exec(authorization);
+  return match?.[1] !== undefined && match[2] !== undefined
+    ? { region: match[1], service: match[2] }
+    : undefined;
+};
+
+const firstHeader = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
+/** The API operation, from `X-Amz-Target` (JSON protocols) or the `Action` form field (query). */
+export const operationOf = (req: IncomingMessage, body: Buffer): string => {
+  const target = firstHeader(req.headers['x-amz-target']);
+  if (target !== undefined) return target.slice(target.lastIndexOf('.') + 1);
+  const contentType = firstHeader(req.headers['content-type']) ?? '';
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(body.toString('utf8')).get('Action') ?? 'Unknown';
+  }
+  return 'Unknown';
+};
+
+/** The secret a JSON request names (for the log of requests that never reached their service). */
+const secretIdOf = (body: Buffer): string | undefined => {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const id = parsed.SecretId ?? parsed.Name;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const jsonError = (code: string, status: number, message: string) => ({
+  status,
+  headers: {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-errortype': code,
+    'x-amzn-requestid': randomUUID(),
+  },
+  body: JSON.stringify({ __type: code, message }),
+});
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    req.on('error', reject);
+  });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const isLoggedService = (service: string): service is RequestLogEntry['service'] =>
+  service === 'secretsmanager' || service === 'rds';
+
+/** Starts listening on 127.0.0.1 (`port` 0 picks a free one). */
+export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const startedAt = new Date();
+    const started = performance.now();
+    const body = await readBody(req);
+    const scope = parseCredentialScope(firstHeader(req.headers.authorization));
+    const operation = operationOf(req, body);
+    let answer: { status: number; headers: Readonly<Record<string, string>>; body: string };
+    let logged: Pick<ServiceResponse, 'operation' | 'secretId' | 'outcome'>;
+    const service = scope === undefined ? undefined : options.services[scope.service];
+    if (scope === undefined || service === undefined) {
+      const code =
+        scope === undefined ? 'MissingAuthenticationTokenException' : 'UnknownServiceException';
+      const message =
+        scope === undefined
+          ? 'The request has no SigV4 Authorization header naming a Region and service.'
+          : `The local cloud has no service named ${scope.service}.`;
+      answer = jsonError(code, 400, message);
+      logged = { operation, secretId: secretIdOf(body), outcome: code };
+    } else {
+      const decision = options.faults.decide(operation);
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      const fault = decision.error;
+      if (fault !== undefined) {
+        answer =
+          service.faultResponse?.({ ...fault, operation }) ??
+          jsonError(fault.code, fault.status, fault.message);
+        logged = { operation, secretId: secretIdOf(body), outcome: fault.code };
+      } else {
+        const response = await service.handle({
+          region: scope.region,
+          accountId: options.accountId,
+          headers: req.headers,
+          body,
+        });
+        answer = response;
+        logged = response;
+      }
+    }
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'content-length': Buffer.byteLength(answer.body),
+    });
+    res.end(answer.body);
+    // Unsigned requests are logged too, under the service their target names.
+    const logService =
+      scope?.service ??
+      (firstHeader(req.headers['x-amz-target'])?.startsWith('secretsmanager.')
+        ? 'secretsmanager'
+        : '');
+    if (isLoggedService(logService)) {
+      options.log.record({
+        service: logService,
+        operation: logged.operation,
+        region: scope?.region ?? '',
+        secretId: logged.secretId,
+        outcome: logged.outcome,
+        durationMs: performance.now() - started,
+        startedAt,
+      });
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('local cloud: request failed', error);
+      if (!res.headersSent) {
+        const answer = jsonError(
+          'InternalServiceError',
+          500,
+          'An error occurred on the server side.',
+        );
+        res.writeHead(answer.status, answer.headers);
+      }
+      res.end();
+    });
+  });
+  // Clients keep connections alive; a short timeout lets stop() finish promptly.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+};
