@@ -1,0 +1,46 @@
+/**
+ * setSecret: makes the pending credentials valid on the database, after checking the pending
+ * version still names the same engine, server, database and (per the strategy) user.
+ */
+import { CredentialsMismatchError, type ErrorWhere } from '../../../shared/errors.js';
+import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
+import { type RotateDeps, type Step, whereOf } from '../deps.js';
+import { readCurrent, readPending } from '../secrets.js';
+import { strategyContext } from '../strategy-context.js';
+
+/** The slice of RotateDeps setSecret uses. */
+export type SetSecretDeps = Pick<
+  RotateDeps,
+  'store' | 'strategy' | 'engineFor' | 'connect' | 'log'
+>;
+
+const FIXED_FIELDS = ['engine', 'host', 'port', 'dbname'] as const;
+
+/** Refuses a pending version that would move the credentials to another user or server. */
+const checkPendingTarget = (
+  current: DatabaseSecret,
+  pending: DatabaseSecret,
+  expectedUsername: string,
+  where: ErrorWhere,
+): void => {
+  for (const field of FIXED_FIELDS) {
+    if (current[field] !== pending[field]) {
+      throw new CredentialsMismatchError(`pending ${field} differs from current ${field}`, where);
+    }
+  }
+  if (pending.username !== expectedUsername) {
+    throw new CredentialsMismatchError(
+      `pending username "${pending.username}" is not the expected "${expectedUsername}"`,
+      where,
+    );
+  }
+};
+
+/** Sets the pending password on the database through the strategy. */
+export const setSecret: Step<SetSecretDeps> = async ({ event, deadline }, deps) => {
+  const where = whereOf(event);
+  const current = await readCurrent(deps.store, event.SecretId, where);
+  const pending = await readPending(deps.store, event.SecretId, event.ClientRequestToken, where);
+  checkPendingTarget(current, pending, deps.strategy.pendingUsername(current, where), where);
+  await deps.strategy.setPending(current, pending, strategyContext(event, deps, deadline, where));
+};

@@ -1,0 +1,17 @@
+/** testSecret: proves the pending credentials log in and query. */
+import { type RotateDeps, type Step, whereOf } from '../deps.js';
+import { readPending } from '../secrets.js';
+import { strategyContext } from '../strategy-context.js';
+
+/** The slice of RotateDeps testSecret uses. */
+export type TestSecretDeps = Pick<
+  RotateDeps,
+  'store' | 'strategy' | 'engineFor' | 'connect' | 'log'
+>;
+
+/** Logs in with the pending version and probes, through the strategy. */
+export const testSecret: Step<TestSecretDeps> = async ({ event, deadline }, deps) => {
+  const where = whereOf(event);
+  const pending = await readPending(deps.store, event.SecretId, event.ClientRequestToken, where);
+  await deps.strategy.testPending(pending, strategyContext(event, deps, deadline, where));
+};

@@ -1,0 +1,71 @@
+/**
+ * The one place a failed invocation is logged: once, with name, message and where, and with
+ * every known secret value scrubbed from the error (and its causes) first. The error is then
+ * rethrown, so Secrets Manager records the step as failed and retries the rotation.
+ */
+import type { MiddlewareObj } from '@middy/core';
+import { RotasyncError } from '../errors.js';
+import type { KnownValues } from '../known-values.js';
+
+/** What the boundary needs of a logger. */
+export interface ErrorLogger {
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** Options of {@link errorBoundary}. */
+export interface ErrorBoundaryOptions {
+  readonly logger: ErrorLogger;
+  /** Values seen this invocation; forgotten when the next one starts. */
+  readonly knownValues: KnownValues;
+}
+
+const MAX_CAUSES = 5;
+
+/** Redacts known values from an error's message and stack, and from its chain of causes. */
+const scrub = (error: Error, knownValues: KnownValues, depth = 0): void => {
+  error.message = knownValues.redact(error.message);
+  if (error.stack !== undefined) error.stack = knownValues.redact(error.stack);
+  const { cause } = error;
+  if (cause === undefined) return;
+  if (cause instanceof Error && depth < MAX_CAUSES) {
+    scrub(cause, knownValues, depth + 1);
+    return;
+  }
+  // A non-Error cause (which could hold anything) or a too-deep chain is dropped, not risked.
+  error.cause = undefined;
+};
+
+const toError = (thrown: unknown): Error =>
+  thrown instanceof Error ? thrown : new RotasyncError('a non-Error value was thrown');
+
+/**
+ * Logs a failure once, scrubbed of known values, and lets middy rethrow it. Register it last so
+ * its `onError` runs first, before Powertools resets the log keys.
+ *
+ * @example
+ * middy().use(injectLambdaContext(logger, { resetKeys: true })).use(parseEvent(…)).use(errorBoundary({ logger, knownValues }))
+ */
+export const errorBoundary = ({ logger, knownValues }: ErrorBoundaryOptions): MiddlewareObj => ({
+  before: (): void => {
+    knownValues.forget();
+  },
+  // Forgotten on success too, so a warm container holds no value between invocations.
+  after: (): void => {
+    knownValues.forget();
+  },
+  onError: (request): void => {
+    const error = toError(request.error);
+    scrub(error, knownValues);
+    request.error = error;
+    logger.error('invocation failed', {
+      error: {
+        name: error.name,
+        message: error.message,
+        where: error instanceof RotasyncError ? error.where : undefined,
+        cause:
+          error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined,
+      },
+    });
+    knownValues.forget();
+  },
+});

@@ -1,0 +1,157 @@
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildRotateHandler } from '../../../../functions/rotate/build-handler.js';
+import { rememberingStore } from '../../../../shared/aws/remembering-store.js';
+import { InvalidEventError, SecretFormatError } from '../../../../shared/errors.js';
+import { ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
+import { KnownValues } from '../../../../shared/known-values.js';
+import { logger } from '../../../../shared/logger.js';
+import { FakeDatabase } from '../../fakes/fake-engine.js';
+import type { FakeSecretStore } from '../../fakes/fake-secret-store.js';
+import {
+  appSecret,
+  depsWith,
+  rotatingStore,
+  SECRET_ID,
+  TOKEN,
+} from '../../fakes/rotation-fixtures.js';
+
+// Distinctive values that must never reach a log line or an error.
+const CANARY_CURRENT = 'CANARY-current-7f3e9a1b2c4d';
+const CANARY_NEW = 'CANARY-new-0c9b8a7f6e5d4c3b2a19';
+
+const context: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'rotasync-test-rotate',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:rotasync-test-rotate',
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/rotasync-test-rotate',
+  logStreamName: '2026/11/28/[$LATEST]abcdef',
+  getRemainingTimeInMillis: () => 60_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+let output: string[] = [];
+
+beforeEach(() => {
+  output = [];
+  const capture = (chunk: unknown): boolean => {
+    output.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
+  const knownValues = new KnownValues();
+  const deps = depsWith(store, database, CANARY_NEW);
+  return buildRotateHandler({
+    deps: { ...deps, store: rememberingStore(store, knownValues), log: logger },
+    logger,
+    knownValues,
+    timeoutMarginMs: 2000,
+  });
+};
+
+const invoke = (handler: ReturnType<typeof handlerOver>, event: unknown) =>
+  handler(event as never, context);
+
+const errorOf = async (run: Promise<unknown>): Promise<Error> => {
+  try {
+    await run;
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('expected a rejection');
+};
+
+const errorText = (error: Error): string =>
+  [
+    error.message,
+    error.stack,
+    error.cause instanceof Error ? `${error.cause.message} ${error.cause.stack}` : '',
+  ].join('\n');
+
+describe('the rotate handler chain never leaks a secret value', () => {
+  it('runs a full rotation with no canary in any log line, tagging lines with ids', async () => {
+    // Prepare
+    const store = rotatingStore(appSecret({ password: CANARY_CURRENT }));
+    const database = new FakeDatabase({ app: CANARY_CURRENT });
+    const handler = handlerOver(store, database);
+    // Act
+    for (const Step of ROTATION_STEPS) {
+      await invoke(handler, { Step, SecretId: SECRET_ID, ClientRequestToken: TOKEN });
+    }
+    // Assess
+    const text = output.join('');
+    expect(database.passwordOf('app')).toBe(CANARY_NEW);
+    expect(text).toContain('pending version staged');
+    expect(text).toContain(`"secretId":"${SECRET_ID}"`);
+    expect(text).toContain('"step":"finishSecret"');
+    expect(text).not.toContain(CANARY_CURRENT);
+    expect(text).not.toContain(CANARY_NEW);
+  });
+
+  it('scrubs a driver error that quotes the new password, and logs the failure once', async () => {
+    // Prepare
+    const store = rotatingStore(appSecret({ password: CANARY_CURRENT }));
+    const database = new FakeDatabase({ app: CANARY_CURRENT });
+    const handler = handlerOver(store, database);
+    await invoke(handler, { Step: 'createSecret', SecretId: SECRET_ID, ClientRequestToken: TOKEN });
+    database.failSetPassword = new Error('syntax error', {
+      cause: new Error(`near "${CANARY_NEW}" and ${CANARY_CURRENT}`),
+    });
+    // Act
+    const error = await errorOf(
+      invoke(handler, { Step: 'setSecret', SecretId: SECRET_ID, ClientRequestToken: TOKEN }),
+    );
+    // Assess
+    const text = output.join('');
+    expect(errorText(error)).toContain('[redacted]');
+    expect(errorText(error)).not.toContain(CANARY_NEW);
+    expect(errorText(error)).not.toContain(CANARY_CURRENT);
+    expect(text).not.toContain(CANARY_NEW);
+    expect(text).not.toContain(CANARY_CURRENT);
+    expect(text.match(/invocation failed/g)).toHaveLength(1);
+    expect(text).toContain('"step":"setSecret"');
+  });
+
+  it('rejects an event with an unprintable field before any AWS call, without echoing it', async () => {
+    // Prepare
+    const store = rotatingStore();
+    const handler = handlerOver(store, new FakeDatabase());
+    const hostile = `${SECRET_ID}\n{"level":"INFO","message":"${CANARY_NEW}"}`;
+    // Act
+    const error = await errorOf(
+      invoke(handler, { Step: 'createSecret', SecretId: hostile, ClientRequestToken: TOKEN }),
+    );
+    // Assess
+    expect(error).toBeInstanceOf(InvalidEventError);
+    expect(store.calls).toEqual([]);
+    expect(output.join('')).not.toContain(CANARY_NEW);
+    expect(errorText(error)).not.toContain(CANARY_NEW);
+  });
+
+  it('reports a malformed current secret by field, never its text', async () => {
+    // Prepare
+    const store = rotatingStore(`{"password":"${CANARY_CURRENT}", oops}`);
+    const handler = handlerOver(store, new FakeDatabase());
+    // Act
+    const error = await errorOf(
+      invoke(handler, { Step: 'createSecret', SecretId: SECRET_ID, ClientRequestToken: TOKEN }),
+    );
+    // Assess
+    expect(error).toBeInstanceOf(SecretFormatError);
+    expect(output.join('')).not.toContain(CANARY_CURRENT);
+    expect(errorText(error)).not.toContain(CANARY_CURRENT);
+  });
+});
