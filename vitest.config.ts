@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // against another endpoint when ROTASYNC_CONFORMANCE_ENDPOINT names one).
 export default defineConfig({
   test: {
+    // The JSON report feeds .ci/run's plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.rotasync/test-results.json' },
     env: {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,0 +1,242 @@
+/**
+ * Runs the project's Lambda functions locally, as the service would: each function in each Region
+ * gets warm execution environments (child processes, see runtime-bootstrap.ts) with the
+ * environment that serverless.yml declares plus the Region and the local endpoints, so the
+ * handlers run unchanged and reach the local cloud only through the SDK's standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { FunctionInvoker } from '../types.js';
+import type { InvocationReply, InvocationRequest } from './protocol.js';
+import type { LocalFunction, ServerlessProject } from './serverless-config.js';
+
+export interface FunctionHostOptions {
+  readonly projectRoot: string;
+  readonly project: ServerlessProject;
+  readonly accountId: string;
+  /** Variables every execution environment gets, e.g. `AWS_ENDPOINT_URL_SECRETS_MANAGER`. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Receives every line a function prints (its logs), tagged with the function's name. */
+  readonly onOutput?: (functionName: string, line: string) => void;
+  /** Execution environments per function and Region that may run at once; default 4. */
+  readonly maxConcurrency?: number;
+}
+
+/** The error a failed invocation rejects with: the function's own error name and message. */
+export class FunctionError extends Error {
+  public readonly functionName: string;
+
+  public constructor(functionName: string, name: string, message: string) {
+    super(message);
+    this.name = name;
+    this.functionName = functionName;
+  }
+}
+
+interface Container {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  busy: boolean;
+  readonly pending: Map<string, (reply: InvocationReply) => void>;
+}
+
+const BOOTSTRAP = fileURLToPath(new URL('./runtime-bootstrap.ts', import.meta.url));
+
+/** Invokes local functions by ARN or name; one pool of warm environments per function and Region. */
+export class FunctionHost {
+  readonly #options: FunctionHostOptions;
+  readonly #pools = new Map<string, Container[]>();
+  readonly #waiters = new Map<string, (() => void)[]>();
+
+  public constructor(options: FunctionHostOptions) {
+    this.#options = options;
+  }
+
+  /** The local function an ARN (`arn:aws:lambda:<region>:<account>:function:<name>`) or name names. */
+  public functionFor(arnOrName: string): LocalFunction {
+    const name = arnOrName.startsWith('arn:') ? (arnOrName.split(':')[6] ?? '') : arnOrName;
+    const found = this.#options.project.functions.find(
+      (fn) => fn.lambdaName === name || fn.key === name,
+    );
+    if (!found) throw new Error(`no local function named ${name} in serverless.yml`);
+    return found;
+  }
+
+  /** The ARN a function has in `region`. */
+  public arnOf(key: string, region: string): string {
+    const fn = this.functionFor(key);
+    return `arn:aws:lambda:${region}:${this.#options.accountId}:function:${fn.lambdaName}`;
+  }
+
+  /** Invokes synchronously (RequestResponse); rejects with FunctionError when the function fails. */
+  public async invoke(arnOrName: string, payload: unknown, region: string): Promise<unknown> {
+    const fn = this.functionFor(arnOrName);
+    const container = await this.#acquire(fn, region);
+    try {
+      return await this.#run(fn, container, payload, region);
+    } finally {
+      container.busy = false;
+      this.#waiters.get(this.#poolKey(fn, region))?.shift()?.();
+    }
+  }
+
+  /** A FunctionInvoker for the local cloud's rotation runner. */
+  public invoker(): FunctionInvoker {
+    return async (functionArn, payload, region) => {
+      await this.invoke(functionArn, payload, region);
+    };
+  }
+
+  /** Ends every execution environment. */
+  public async stop(): Promise<void> {
+    const all = [...this.#pools.values()].flat();
+    this.#pools.clear();
+    await Promise.all(all.map((container) => stopChild(container.child)));
+  }
+
+  #poolKey(fn: LocalFunction, region: string): string {
+    return `${fn.lambdaName}@${region}`;
+  }
+
+  async #acquire(fn: LocalFunction, region: string): Promise<Container> {
+    const key = this.#poolKey(fn, region);
+    const pool = this.#pools.get(key) ?? [];
+    this.#pools.set(key, pool);
+    for (;;) {
+      const idle = pool.find((container) => !container.busy && container.child.exitCode === null);
+      if (idle) {
+        idle.busy = true;
+        await idle.ready;
+        return idle;
+      }
+      if (pool.length < (this.#options.maxConcurrency ?? 4)) {
+        const container = this.#spawn(fn, region);
+        container.busy = true;
+        pool.push(container);
+        await container.ready;
+        return container;
+      }
+      await new Promise<void>((resolve) => {
+        const waiters = this.#waiters.get(key) ?? [];
+        waiters.push(resolve);
+        this.#waiters.set(key, waiters);
+      });
+    }
+  }
+
+  #spawn(fn: LocalFunction, region: string): Container {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      TZ: 'UTC',
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      ...fn.environment,
+      ...this.#options.environment,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_LAMBDA_FUNCTION_NAME: fn.lambdaName,
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
+      ROTASYNC_LOCAL_HANDLER_MODULE: fn.modulePath,
+      ROTASYNC_LOCAL_HANDLER_EXPORT: fn.exportName,
+    };
+    const child = fork(BOOTSTRAP, [], {
+      cwd: this.#options.projectRoot,
+      env,
+      execArgv: ['--import', 'tsx/esm', '--enable-source-maps'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    const pending = new Map<string, (reply: InvocationReply) => void>();
+    const output = this.#options.onOutput;
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) output?.(fn.key, line);
+      });
+    }
+    const ready = new Promise<void>((resolve, reject) => {
+      pending.set('ready', (reply) =>
+        reply.ok
+          ? resolve()
+          : reject(
+              new FunctionError(fn.key, reply.error.name, `init failed: ${reply.error.message}`),
+            ),
+      );
+      child.once('exit', (code) =>
+        reject(
+          new FunctionError(fn.key, 'Runtime.ExitError', `environment exited with code ${code}`),
+        ),
+      );
+    });
+    ready.catch(() => undefined);
+    child.on('message', (reply: InvocationReply) => {
+      const settle = pending.get(reply.id);
+      pending.delete(reply.id);
+      settle?.(reply);
+    });
+    child.on('exit', () => {
+      for (const [id, settle] of pending) {
+        settle({
+          id,
+          ok: false,
+          error: { name: 'Runtime.ExitError', message: 'environment exited' },
+        });
+      }
+      pending.clear();
+    });
+    return { child, ready, busy: false, pending };
+  }
+
+  async #run(
+    fn: LocalFunction,
+    container: Container,
+    payload: unknown,
+    region: string,
+  ): Promise<unknown> {
+    const id = randomUUID();
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    const request: InvocationRequest = {
+      id,
+      functionName: fn.lambdaName,
+      functionArn: this.arnOf(fn.key, region),
+      payload,
+      deadline: Date.now() + timeoutMs,
+    };
+    const reply = await new Promise<InvocationReply>((resolve) => {
+      // As Lambda does: a function that overruns its timeout is stopped, its environment discarded.
+      const timer = setTimeout(() => {
+        container.pending.delete(id);
+        void stopChild(container.child);
+        resolve({
+          id,
+          ok: false,
+          error: {
+            name: 'Sandbox.Timedout',
+            message: `Task timed out after ${fn.timeoutSeconds} seconds`,
+          },
+        });
+      }, timeoutMs);
+      container.pending.set(id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      container.child.send(request);
+    });
+    if (reply.ok) return reply.result;
+    throw new FunctionError(fn.key, reply.error.name, reply.error.message);
+  }
+}
+
+const stopChild = async (child: ChildProcess): Promise<void> => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+};
