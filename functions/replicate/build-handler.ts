@@ -1,0 +1,54 @@
+/**
+ * The replicate function's middleware chain, apart from handler.ts so tests can run the whole
+ * chain with fake dependencies.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import {
+  type ParsedSecretChangeEvent,
+  parseSecretChangeEvent,
+} from '../../shared/inputs/secret-change-event.js';
+import type { KnownValues } from '../../shared/known-values.js';
+import { errorBoundary } from '../../shared/middleware/error-boundary.js';
+import { parseEvent } from '../../shared/middleware/parse-event.js';
+import { type ReplicateDeps, type ReplicationReport, replicateSecret } from './replicate-secret.js';
+
+/** What the chain is built from. */
+export interface ReplicateHandlerParts {
+  readonly deps: ReplicateDeps;
+  readonly logger: Logger;
+  readonly knownValues: KnownValues;
+}
+
+/**
+ * The replicate handler: parse the EventBridge event (InvalidEventError before any AWS call),
+ * replicate from the event's Region, log the report (ids and outcomes only), and let
+ * ReplicationFailedError through so Lambda retries and then dead-letters the event.
+ */
+export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHandlerParts) =>
+  middy<ParsedSecretChangeEvent, ReplicationReport | undefined>()
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(
+      parseEvent({
+        parse: parseSecretChangeEvent,
+        logKeys: (event) =>
+          event.outcome === 'change'
+            ? { secretId: event.secretId, change: event.kind, region: event.region }
+            : { ignored: event.reason },
+        logger,
+      }),
+    )
+    .use(errorBoundary({ logger, knownValues }))
+    .handler(async (event) => {
+      if (event.outcome === 'ignored') {
+        logger.info('event needs no replication', { reason: event.reason });
+        return undefined;
+      }
+      const report = await replicateSecret(
+        { secretId: event.secretId, sourceRegion: event.region, kind: event.kind },
+        deps,
+      );
+      logger.info('replication finished', { report });
+      return report;
+    });

@@ -1,0 +1,25 @@
+/**
+ * The replicate Lambda, triggered by EventBridge rules on Secrets Manager events. Wiring only:
+ * clients are made once per container and reused while it is warm; endpoints come from the
+ * SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
+ */
+import { RdsApiDirectory } from '../../shared/aws/rds-directory.js';
+import { createSecretsManagerReplicaStore } from '../../shared/aws/replica-store.js';
+import { KnownValues } from '../../shared/known-values.js';
+import { logger } from '../../shared/logger.js';
+import { buildReplicateHandler } from './build-handler.js';
+import { loadReplicationConfig } from './config.js';
+import { rememberingReplicaStore } from './remembering-replica-store.js';
+
+const knownValues = new KnownValues();
+
+/** The Lambda entry point (functions/replicate/handler.handler). */
+export const handler = buildReplicateHandler({
+  deps: {
+    store: rememberingReplicaStore(createSecretsManagerReplicaStore(), knownValues),
+    rds: new RdsApiDirectory(),
+    config: loadReplicationConfig(process.env),
+  },
+  logger,
+  knownValues,
+});

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { buildReplicateHandler } from '../../../../functions/replicate/build-handler.js';
+import { rememberingReplicaStore } from '../../../../functions/replicate/remembering-replica-store.js';
+import { InvalidEventError } from '../../../../shared/errors.js';
+import { KnownValues } from '../../../../shared/known-values.js';
+import { redactSecrets } from '../../../../shared/logger.js';
+import { FakeSecretsManager } from './fake-secrets-manager.js';
+import { CANARY, config, dbSecret, FakeRds, noWaitRetry } from './helpers.js';
+
+const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
+
+const context = {
+  functionName: 'replicate',
+  functionVersion: '1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:replicate',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+const sample = (name: string): unknown =>
+  JSON.parse(
+    readFileSync(new URL(`../../../../events/replicate-${name}.json`, import.meta.url), 'utf8'),
+  );
+
+/** The raw EventBridge event goes in; the chain's parse step types it. */
+const invoke = <R>(handler: (event: never, ctx: Context) => Promise<R>, raw: unknown): Promise<R> =>
+  handler(raw as never, context);
+
+const setup = () => {
+  const fake = new FakeSecretsManager(5);
+  const knownValues = new KnownValues();
+  const lines: string[] = [];
+  const logger = new Logger({ serviceName: 'rotasync', jsonReplacerFn: redactSecrets });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const handler = buildReplicateHandler({
+    deps: {
+      store: rememberingReplicaStore(fake.store, knownValues),
+      rds: new FakeRds(['eu-west-1']),
+      config: config(),
+      retry: noWaitRetry,
+    },
+    logger,
+    knownValues,
+  });
+  return { fake, handler, lines };
+};
+
+describe('buildReplicateHandler', () => {
+  it('replicates the secret a sample event names, logging ids and outcomes only', async () => {
+    // Prepare
+    const { fake, handler, lines } = setup();
+    fake.seed('us-east-1', {
+      arn: ARN,
+      name: 'prod/app-db',
+      value: dbSecret('app', CANARY),
+      tags: { 'rotasync:replicate-to': 'eu-west-1' },
+    });
+    // Act
+    const report = await invoke(handler, sample('update-secret'));
+    vi.restoreAllMocks();
+    // Assess
+    expect(report?.regions).toEqual([{ region: 'eu-west-1', status: 'created', endpoint: 'rds' }]);
+    expect(lines.join('')).toContain('replication finished');
+    expect(lines.join('')).not.toContain(CANARY);
+  });
+
+  it('returns nothing for an ignored event and makes no call', async () => {
+    // Prepare
+    const { fake, handler } = setup();
+    // Act
+    const report = await invoke(handler, sample('put-secret-value-pending'));
+    vi.restoreAllMocks();
+    // Assess
+    expect(report).toBeUndefined();
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('rejects a malformed event with InvalidEventError before any call', async () => {
+    // Prepare
+    const { fake, handler } = setup();
+    // Act
+    const outcome = invoke(handler, { source: 'aws.secretsmanager' });
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(InvalidEventError);
+    vi.restoreAllMocks();
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('throws when a Region failed, with no value in the logged error', async () => {
+    // Prepare
+    const { fake, handler, lines } = setup();
+    fake.seed('us-east-1', {
+      arn: ARN,
+      name: 'prod/app-db',
+      value: dbSecret('app', CANARY),
+      tags: { 'rotasync:replicate-to': 'eu-west-1' },
+    });
+    fake.setDown('eu-west-1', true);
+    // Act
+    const outcome = invoke(handler, sample('label-updated'));
+    // Assess
+    await expect(outcome).rejects.toThrow(/replication failed in eu-west-1/);
+    vi.restoreAllMocks();
+    expect(lines.join('')).not.toContain(CANARY);
+  });
+});

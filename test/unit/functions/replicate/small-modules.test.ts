@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { mapWithConcurrency } from '../../../../functions/replicate/concurrency.js';
+import { loadReplicationConfig } from '../../../../functions/replicate/config.js';
+import { planEndpoint, rewriteEndpoint } from '../../../../functions/replicate/endpoint-rewrite.js';
+import { withRetry } from '../../../../functions/replicate/retry.js';
+import { selectTargetRegions } from '../../../../functions/replicate/target-selection.js';
+import { ReplicaStoreError } from '../../../../shared/aws/replica-store.js';
+import { ConfigurationError } from '../../../../shared/errors.js';
+import { Sensitive } from '../../../../shared/sensitive.js';
+import { CANARY, dbSecret, FakeRds } from './helpers.js';
+
+describe('loadReplicationConfig', () => {
+  it('reads Regions, KMS keys, overrides and the deletion switch', () => {
+    // Act
+    const config = loadReplicationConfig({
+      ROTASYNC_REPLICA_REGIONS: 'eu-west-1, us-west-2,eu-west-1',
+      ROTASYNC_REPLICATE_DELETES: 'TRUE',
+      ROTASYNC_REPLICA_KMS_KEYS: 'eu-west-1=alias/dr',
+      ROTASYNC_ENDPOINT_OVERRIDES: 'us-west-2=db.example.com:5433',
+    });
+    // Assess
+    expect(config).toEqual({
+      defaultRegions: ['eu-west-1', 'us-west-2'],
+      replicateDeletes: true,
+      kmsKeyIds: { 'eu-west-1': 'alias/dr' },
+      endpointOverrides: { 'us-west-2': { host: 'db.example.com', port: 5433 } },
+      recoveryWindowInDays: 7,
+    });
+  });
+
+  it.each([
+    [{ ROTASYNC_REPLICA_REGIONS: 'Europe' }, /not a Region name/],
+    [{ ROTASYNC_ENDPOINT_OVERRIDES: 'eu-west-1=db:99999' }, /not host:port/],
+    [{ ROTASYNC_REPLICA_KMS_KEYS: 'key-without-region' }, /not region=value/],
+    [{ ROTASYNC_DELETE_RECOVERY_DAYS: '3' }, /7 to 30/],
+  ])('rejects %o', (env, message) => {
+    expect(() => loadReplicationConfig(env)).toThrow(message);
+  });
+});
+
+describe('selectTargetRegions', () => {
+  it('prefers the tag over the defaults and drops the source Region', () => {
+    // Act
+    const selection = selectTargetRegions(
+      { name: 's', tags: { 'rotasync:replicate-to': 'us-east-1,ap-south-1' } },
+      'us-east-1',
+      ['eu-west-1'],
+    );
+    // Assess
+    expect(selection).toEqual({ replicate: true, regions: ['ap-south-1'] });
+  });
+
+  it('never treats a replica as a source', () => {
+    // Act
+    const selection = selectTargetRegions(
+      { name: 's', tags: { 'rotasync:source-arn': 'arn:…' } },
+      'eu-west-1',
+      ['us-east-1'],
+    );
+    // Assess
+    expect(selection).toEqual({ replicate: false, reason: 'the secret is a Rotasync replica' });
+  });
+
+  it('throws ConfigurationError on a malformed tag', () => {
+    expect(() =>
+      selectTargetRegions(
+        { name: 's', tags: { 'rotasync:replicate-to': 'eu west' } },
+        'us-east-1',
+        [],
+      ),
+    ).toThrow(ConfigurationError);
+  });
+});
+
+describe('endpoint rewrite', () => {
+  it('replaces host and port and keeps every other key in place', () => {
+    // Prepare
+    const value = new Sensitive(
+      dbSecret('db', CANARY, 'us-east-1', { ssl: true, masterarn: 'arn:m' }),
+    );
+    // Act
+    const rewritten = rewriteEndpoint(value, { host: 'db.eu-west-1', port: 6000 });
+    // Assess
+    const parsed = JSON.parse(rewritten.reveal());
+    expect(Object.keys(parsed)).toEqual(Object.keys(JSON.parse(value.reveal())));
+    expect(parsed).toMatchObject({
+      host: 'db.eu-west-1',
+      port: 6000,
+      password: CANARY,
+      ssl: true,
+      masterarn: 'arn:m',
+    });
+  });
+
+  it('leaves a value that is not JSON alone and never leaks it', async () => {
+    // Prepare
+    const value = new Sensitive(`{not json ${CANARY}`);
+    // Act
+    const plan = await planEndpoint({
+      secretName: 's',
+      tags: {},
+      value,
+      sourceRegion: 'us-east-1',
+      targetRegion: 'eu-west-1',
+      overrides: {},
+      rds: new FakeRds(['eu-west-1']),
+    });
+    // Assess
+    expect(plan).toEqual({ source: 'not-a-database-secret' });
+    expect(rewriteEndpoint(value, { host: 'h', port: 1 })).toBe(value);
+  });
+
+  it('rejects a malformed override tag by name, without the value', async () => {
+    // Act
+    const outcome = planEndpoint({
+      secretName: 's',
+      tags: { 'rotasync:endpoint:eu-west-1': 'nohostport' },
+      value: new Sensitive(dbSecret('db', CANARY)),
+      sourceRegion: 'us-east-1',
+      targetRegion: 'eu-west-1',
+      overrides: {},
+      rds: new FakeRds([]),
+    });
+    // Assess
+    await expect(outcome).rejects.toThrow(
+      'tag rotasync:endpoint:eu-west-1 of secret s is not host:port',
+    );
+  });
+});
+
+describe('withRetry', () => {
+  it('retries transient errors with growing, jittered, bounded delays', async () => {
+    // Prepare
+    const delays: number[] = [];
+    let calls = 0;
+    const policy = {
+      attempts: 5,
+      baseDelayMs: 100,
+      maxDelayMs: 300,
+      random: () => 0.99,
+      sleep: async (ms: number) => {
+        delays.push(ms);
+      },
+    };
+    // Act
+    const outcome = await withRetry(async () => {
+      calls += 1;
+      if (calls < 5) throw new ReplicaStoreError('ThrottlingException', true, {});
+      return 'ok';
+    }, policy);
+    // Assess
+    expect(outcome).toBe('ok');
+    expect(delays).toEqual([99, 198, 297, 297]);
+  });
+
+  it('does not retry a permanent error', async () => {
+    // Prepare
+    let calls = 0;
+    const policy = {
+      attempts: 5,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      random: () => 0,
+      sleep: async () => {},
+    };
+    // Act
+    const outcome = withRetry(async () => {
+      calls += 1;
+      throw new ReplicaStoreError('AccessDeniedException', false, {});
+    }, policy);
+    // Assess
+    await expect(outcome).rejects.toThrow('AccessDeniedException');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  it('keeps order and never exceeds the limit', async () => {
+    // Prepare
+    let running = 0;
+    let peak = 0;
+    // Act
+    const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      running -= 1;
+      return n * 2;
+    });
+    // Assess
+    expect(results).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(peak).toBe(3);
+  });
+});
