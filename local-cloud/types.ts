@@ -74,6 +74,16 @@ export interface RotationOutcome {
   readonly failedStep: RotationInvocation['Step'] | undefined;
   /** The function's error message when a step failed. */
   readonly error: string | undefined;
+  /** Each step invoked, in order, with how long its invocation took. */
+  readonly steps?: readonly StepTiming[];
+}
+
+/** One rotation step's invocation, as the runner timed it. */
+export interface StepTiming {
+  readonly step: RotationInvocation['Step'];
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly ok: boolean;
 }
 
 /** A successful API call that changed something, for event delivery (no secret values). */

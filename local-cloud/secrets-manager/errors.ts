@@ -9,6 +9,8 @@ export const ErrorCode = {
   ResourceNotFound: 'ResourceNotFoundException',
   InvalidRequest: 'InvalidRequestException',
   InvalidParameter: 'InvalidParameterException',
+  InvalidNextToken: 'InvalidNextTokenException',
+  Validation: 'ValidationException',
   ResourceExists: 'ResourceExistsException',
   LimitExceeded: 'LimitExceededException',
   InternalServiceError: 'InternalServiceError',
@@ -51,3 +53,19 @@ export const invalidParameter = (message: string): ApiError =>
 /** InvalidRequestException. */
 export const invalidRequest = (message: string): ApiError =>
   new ApiError(ErrorCode.InvalidRequest, message);
+
+/** InvalidNextTokenException: a NextToken this endpoint did not issue. */
+export const invalidNextToken = (): ApiError =>
+  new ApiError(ErrorCode.InvalidNextToken, 'The NextToken value is invalid.');
+
+/**
+ * ValidationException for a member that breaks a constraint of the service model (required,
+ * length, range, pattern, enum), in AWS's wording: `1 validation error detected: Value '4097' at
+ * 'passwordLength' failed to satisfy constraint: Member must have value less than or equal to
+ * 4096`. `shown` is the `Value …` part, which the caller keeps free of secret material.
+ */
+export const constraintViolation = (shown: string, member: string, rule: string): ApiError =>
+  new ApiError(
+    ErrorCode.Validation,
+    `1 validation error detected: ${shown} at '${member}' failed to satisfy constraint: Member must ${rule}`,
+  );

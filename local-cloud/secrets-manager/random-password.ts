@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { invalidParameter } from './errors.js';
+import { checkRange } from './validate.js';
 
 export const UPPERCASE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const LOWERCASE = 'abcdefghijklmnopqrstuvwxyz';
@@ -24,14 +25,13 @@ export interface PasswordOptions {
 
 /**
  * A random password following the options (length 1..4096, default 32). Throws
- * InvalidParameterException when the options leave no character to use, or when each included
+ * ValidationException for a length outside 1..4096 (the model's range), InvalidParameterException when the options leave no character to use, or when each included
  * type is required but the length is shorter than the number of types.
  */
 export const generatePassword = (options: PasswordOptions = {}): string => {
   const length = options.PasswordLength ?? 32;
-  if (!Number.isInteger(length) || length < 1 || length > 4096) {
-    throw invalidParameter('PasswordLength must be between 1 and 4096.');
-  }
+  if (!Number.isInteger(length)) throw invalidParameter('PasswordLength must be an integer.');
+  checkRange('PasswordLength', length, 1, 4096);
   const excluded = new Set(options.ExcludeCharacters ?? '');
   const keep = (chars: string): string => [...chars].filter((c) => !excluded.has(c)).join('');
   // Space counts as a usable character but not as a required type: the docs list only upper,

@@ -7,7 +7,7 @@
  * of times; tests want one deterministic run); scheduled rotations are not started by the clock.
  */
 import { randomUUID } from 'node:crypto';
-import type { FunctionInvoker, RotationInvocation, RotationOutcome } from '../types.js';
+import type { FunctionInvoker, RotationInvocation, RotationOutcome, StepTiming } from '../types.js';
 import { Stage } from './model.js';
 import type { RotationStarter } from './operations/context.js';
 import { detachLabel } from './staging.js';
@@ -88,7 +88,12 @@ export class RotationRunner implements RotationStarter {
     const rotationToken = randomUUID();
     let failedStep: RotationInvocation['Step'] | undefined;
     let error: string | undefined;
+    const steps: StepTiming[] = [];
     for (const step of testOnly ? (['testSecret'] as const) : FULL_ROTATION) {
+      const startedAt = new Date();
+      const timed = (ok: boolean): void => {
+        steps.push({ step, startedAt, durationMs: Date.now() - startedAt.getTime(), ok });
+      };
       try {
         const invoke = this.#options.invoke;
         if (invoke === undefined || functionArn === '')
@@ -103,7 +108,9 @@ export class RotationRunner implements RotationStarter {
           },
           region,
         );
+        timed(true);
       } catch (cause) {
+        timed(false);
         failedStep = step;
         error = cause instanceof Error ? cause.message : String(cause);
         break;
@@ -129,7 +136,7 @@ export class RotationRunner implements RotationStarter {
         this.#options.onStateChange();
       }
     }
-    const outcome: RotationOutcome = { region, secretArn, token, failedStep, error };
+    const outcome: RotationOutcome = { region, secretArn, token, failedStep, error, steps };
     this.#options.onOutcome(outcome, testOnly, functionArn);
     return outcome;
   }

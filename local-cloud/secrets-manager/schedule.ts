@@ -8,6 +8,7 @@
  */
 import { invalidParameter } from './errors.js';
 import type { RotationRules } from './model.js';
+import { checkLength, checkPattern, checkRange } from './validate.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -24,8 +25,10 @@ export type Schedule =
     };
 
 /**
- * Checks RotationRules as RotateSecret receives them and returns them typed; throws
- * InvalidParameterException naming the rule that is wrong.
+ * Checks RotationRules as RotateSecret receives them and returns them typed. A member outside the
+ * model's constraints (AutomaticallyAfterDays 1..1000, Duration 2..3 characters matching
+ * `[0-9]+h`, ScheduleExpression 1..256 characters) is ValidationException; a broken service rule
+ * is InvalidParameterException naming it.
  */
 export const validateRotationRules = (input: unknown): RotationRules => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -48,19 +51,25 @@ export const validateRotationRules = (input: unknown): RotationRules => {
     {};
   let schedule: Schedule;
   if (days !== undefined) {
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 1000) {
-      throw invalidParameter('AutomaticallyAfterDays must be an integer between 1 and 1000.');
+    if (typeof days !== 'number' || !Number.isInteger(days)) {
+      throw invalidParameter('AutomaticallyAfterDays must be an integer.');
     }
+    checkRange('RotationRules.AutomaticallyAfterDays', days, 1, 1000);
     rules.AutomaticallyAfterDays = days;
     schedule = { kind: 'interval', everyMs: days * DAY_MS, days: true };
   } else {
     if (typeof expr !== 'string') throw invalidParameter('ScheduleExpression must be a string.');
+    checkLength('RotationRules.ScheduleExpression', expr, expr.length, { min: 1, max: 256 });
+    // Smithy patterns are not anchored: the model asks for one allowed character somewhere.
+    checkPattern('RotationRules.ScheduleExpression', expr, /[0-9A-Za-z()#?*\-/, ]+/);
     schedule = parseScheduleExpression(expr);
     rules.ScheduleExpression = expr;
   }
   if (duration !== undefined) {
     if (typeof duration !== 'string')
       throw invalidParameter('Duration must be a string like "3h".');
+    checkLength('RotationRules.Duration', duration, duration.length, { min: 2, max: 3 });
+    checkPattern('RotationRules.Duration', duration, /[0-9]+h/);
     validateDuration(duration, schedule);
     rules.Duration = duration;
   }

@@ -1,8 +1,11 @@
 /**
- * Request field checks shared by the operations. Each throws InvalidParameterException naming the
- * field, never echoing a value (a field may carry a secret).
+ * Request field checks shared by the operations. Two kinds of failure, as the service has them:
+ * a member breaking a constraint of the service model (required, length, range, pattern, enum;
+ * botocore's secretsmanager service-2.json carries them) is ValidationException in AWS's
+ * wording; a rule of the service itself is InvalidParameterException. Neither echoes a member
+ * that may carry a secret: for those the message gives the length only.
  */
-import { invalidParameter } from './errors.js';
+import { type ApiError, constraintViolation, invalidParameter } from './errors.js';
 import type { StoredValue, Tag } from './model.js';
 
 /** A request body: the JSON object the client sent. */
@@ -16,7 +19,85 @@ interface Length {
   readonly max?: number;
 }
 
-/** An optional string field within `min..max` characters. */
+/** Members whose value is never put into a message. */
+const SECRET_MEMBERS = new Set(['SecretString', 'SecretBinary', 'RotationToken']);
+
+/** The member path as AWS names it in messages: `RotationRules.Duration` → `rotationRules.duration`. */
+const memberPath = (field: string): string =>
+  field
+    .split('.')
+    .map((part) => part.charAt(0).toLowerCase() + part.slice(1))
+    .join('.');
+
+/** The `Value …` part of a ValidationException message; the size only for secret members. */
+const shownValue = (field: string, value: string, size: number): string =>
+  SECRET_MEMBERS.has(field.split('.').pop() ?? field)
+    ? `Value of length ${size}`
+    : `Value '${value}'`;
+
+/**
+ * Throws ValidationException unless `size` (characters, bytes or entries, as the member counts)
+ * is within the model's `min..max`.
+ */
+export const checkLength = (field: string, value: string, size: number, length: Length): void => {
+  if (length.min !== undefined && size < length.min) {
+    throw constraintViolation(
+      shownValue(field, value, size),
+      memberPath(field),
+      `have length greater than or equal to ${length.min}`,
+    );
+  }
+  if (length.max !== undefined && size > length.max) {
+    throw constraintViolation(
+      shownValue(field, value, size),
+      memberPath(field),
+      `have length less than or equal to ${length.max}`,
+    );
+  }
+};
+
+/** Throws ValidationException unless `value` is within the model's range `min..max`. */
+export const checkRange = (field: string, value: number, min: number, max: number): void => {
+  if (value < min || value > max) {
+    throw constraintViolation(
+      `Value '${value}'`,
+      memberPath(field),
+      value < min
+        ? `have value greater than or equal to ${min}`
+        : `have value less than or equal to ${max}`,
+    );
+  }
+};
+
+/** Throws ValidationException unless `value` matches the model's pattern. */
+export const checkPattern = (field: string, value: string, pattern: RegExp): void => {
+  if (!pattern.test(value)) {
+    throw constraintViolation(
+      shownValue(field, value, value.length),
+      memberPath(field),
+      `satisfy regular expression pattern: ${pattern.source}`,
+    );
+  }
+};
+
+/** ValidationException for a value outside the model's enum. */
+export const enumViolation = (field: string, value: string, allowed: readonly string[]): ApiError =>
+  constraintViolation(
+    `Value '${value}'`,
+    memberPath(field),
+    `satisfy enum value set: [${allowed.join(', ')}]`,
+  );
+
+/** Throws ValidationException unless `value` is one of the model's enum values. */
+export const checkEnum = (field: string, value: string, allowed: readonly string[]): void => {
+  if (!allowed.includes(value)) throw enumViolation(field, value, allowed);
+};
+
+/** ValidationException for a required member that is missing. */
+export const missingMember = (field: string): ApiError =>
+  constraintViolation('Value null', memberPath(field), 'not be null');
+
+/** An optional string field within the model's `min..max` characters. */
 export const optionalString = (
   body: RequestBody,
   field: string,
@@ -25,19 +106,14 @@ export const optionalString = (
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalidParameter(`${field} must be a string.`);
-  const { min = 0, max = Number.POSITIVE_INFINITY } = length;
-  if (value.length < min || value.length > max) {
-    throw invalidParameter(
-      `${field} must be ${max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`} characters long.`,
-    );
-  }
+  checkLength(field, value, value.length, length);
   return value;
 };
 
 /** A required string field. */
 export const requiredString = (body: RequestBody, field: string, length: Length = {}): string => {
   const value = optionalString(body, field, length);
-  if (value === undefined) throw invalidParameter(`${field} is required.`);
+  if (value === undefined) throw missingMember(field);
   return value;
 };
 
@@ -52,20 +128,22 @@ export const optionalBoolean = (body: RequestBody, field: string): boolean | und
   return value;
 };
 
+/** An optional integer; with `range`, the model's range (ValidationException outside it). */
 export const optionalInteger = (
   body: RequestBody,
   field: string,
-  min: number,
-  max: number,
+  range?: { readonly min: number; readonly max: number },
 ): number | undefined => {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidParameter(`${field} must be an integer between ${min} and ${max}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalidParameter(`${field} must be an integer.`);
   }
+  if (range !== undefined) checkRange(field, value, range.min, range.max);
   return value;
 };
 
+/** An optional list of strings: `count` entries of `each` characters (the model's lengths). */
 export const optionalStringList = (
   body: RequestBody,
   field: string,
@@ -74,20 +152,15 @@ export const optionalStringList = (
 ): string[] | undefined => {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalidParameter(`${field} must be a list of strings.`);
-  const { min = 0, max = Number.POSITIVE_INFINITY } = count;
-  if (value.length < min || value.length > max) {
-    throw invalidParameter(`${field} must have ${min} to ${max} entries.`);
+  if (!Array.isArray(value) || value.some((item: unknown) => typeof item !== 'string')) {
+    throw invalidParameter(`${field} must be a list of strings.`);
   }
-  return value.map((item: unknown) => {
-    if (typeof item !== 'string') throw invalidParameter(`${field} must be a list of strings.`);
-    if (item.length < (each.min ?? 0) || item.length > (each.max ?? Number.POSITIVE_INFINITY)) {
-      throw invalidParameter(
-        `Each entry of ${field} must be ${each.min ?? 0} to ${each.max} characters long.`,
-      );
-    }
-    return item;
+  const items = value as string[];
+  checkLength(field, `[${items.join(', ')}]`, items.length, count);
+  items.forEach((item, index) => {
+    checkLength(`${field}.${index + 1}.member`, item, item.length, each);
   });
+  return items;
 };
 
 /** ClientRequestToken: 32..64 characters when given. */
@@ -101,8 +174,9 @@ export const versionStagesOf = (body: RequestBody): string[] | undefined =>
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * SecretString or SecretBinary (base64 in JSON), at most 65,536 bytes; `undefined` when neither
- * is present. Both at once is InvalidParameterException.
+ * SecretString or SecretBinary (base64 in JSON), 1..65,536 bytes (ValidationException outside,
+ * giving the size, never the value); `undefined` when neither is present. Both at once is
+ * InvalidParameterException.
  */
 export const secretValueOf = (body: RequestBody): StoredValue | undefined => {
   const text = body.SecretString;
@@ -114,20 +188,21 @@ export const secretValueOf = (body: RequestBody): StoredValue | undefined => {
   }
   if (hasText) {
     if (typeof text !== 'string') throw invalidParameter('SecretString must be a string.');
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes < 1 || bytes > MAX_VALUE_BYTES) {
-      throw invalidParameter(`SecretString must be 1 to ${MAX_VALUE_BYTES} bytes long.`);
-    }
+    // The documented limit is in bytes, so a multi-byte text hits it before 65,536 characters.
+    checkLength('SecretString', '', Buffer.byteLength(text, 'utf8'), {
+      min: 1,
+      max: MAX_VALUE_BYTES,
+    });
     return { kind: 'string', data: text };
   }
   if (hasBinary) {
     if (typeof binary !== 'string' || binary.length % 4 !== 0 || !BASE64.test(binary)) {
       throw invalidParameter('SecretBinary must be base64-encoded bytes.');
     }
-    const bytes = Buffer.from(binary, 'base64').length;
-    if (bytes < 1 || bytes > MAX_VALUE_BYTES) {
-      throw invalidParameter(`SecretBinary must be 1 to ${MAX_VALUE_BYTES} bytes long.`);
-    }
+    checkLength('SecretBinary', '', Buffer.from(binary, 'base64').length, {
+      min: 1,
+      max: MAX_VALUE_BYTES,
+    });
     return { kind: 'binary', data: binary };
   }
   return undefined;
@@ -137,22 +212,26 @@ export const secretValueOf = (body: RequestBody): StoredValue | undefined => {
 export const sameValue = (a: StoredValue | undefined, b: StoredValue | undefined): boolean =>
   a?.kind === b?.kind && a?.data === b?.data;
 
-/** Tags: up to 50, keys 1..128 characters, values 0..256, no reserved `aws:` prefix. */
+/**
+ * Tags: keys 1..128 characters and values 0..256 (model: ValidationException); at most 50 and no
+ * reserved `aws:` prefix (service rules: InvalidParameterException).
+ */
 export const tagsOf = (body: RequestBody, field = 'Tags'): Tag[] | undefined => {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw invalidParameter(`${field} must be a list of {Key, Value}.`);
   if (value.length > 50) throw invalidParameter('A secret can have at most 50 tags.');
-  return value.map((item: unknown) => {
+  return value.map((item: unknown, index) => {
     const tag = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    const member = `${field}.${index + 1}.member`;
     const key = tag.Key;
     const tagValue = tag.Value ?? '';
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
-      throw invalidParameter('Each tag Key must be 1 to 128 characters long.');
+    if (key === undefined || key === null) throw missingMember(`${member}.Key`);
+    if (typeof key !== 'string' || typeof tagValue !== 'string') {
+      throw invalidParameter('Each tag Key and Value must be a string.');
     }
-    if (typeof tagValue !== 'string' || tagValue.length > 256) {
-      throw invalidParameter('Each tag Value must be at most 256 characters long.');
-    }
+    checkLength(`${member}.Key`, key, key.length, { min: 1, max: 128 });
+    checkLength(`${member}.Value`, tagValue, tagValue.length, { max: 256 });
     if (key.toLowerCase().startsWith('aws:')) {
       throw invalidParameter('Tag keys starting with "aws:" are reserved for AWS use.');
     }
@@ -160,7 +239,10 @@ export const tagsOf = (body: RequestBody, field = 'Tags'): Tag[] | undefined => 
   });
 };
 
-/** Secret names: 1..512 characters from letters, digits and /_+=.@- (the service's set). */
+/**
+ * Secret names: 1..512 characters (model: ValidationException) from letters, digits and /_+=.@-
+ * (a service rule, not in the model: InvalidParameterException).
+ */
 export const secretNameOf = (body: RequestBody): string => {
   const name = requiredString(body, 'Name', { min: 1, max: 512 });
   if (!/^[A-Za-z0-9/_+=.@-]+$/.test(name)) {

@@ -42,7 +42,7 @@ export const startOfUtcDay = (ms: number): number => ms - (ms % 86_400_000);
 export const encodeNextToken = (offset: number): string =>
   Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64');
 
-/** The offset a NextToken carries; InvalidParameterException... handled by the caller's check. */
+/** The offset a NextToken carries (0 without one); `undefined` for a token not issued here. */
 export const decodeNextToken = (token: string | undefined): number | undefined => {
   if (token === undefined) return 0;
   try {

@@ -10,7 +10,7 @@
  */
 import { invalidParameter } from '../errors.js';
 import type { SecretRecord } from '../model.js';
-import type { RequestBody } from '../validate.js';
+import { checkLength, checkPattern, enumViolation, type RequestBody } from '../validate.js';
 
 export type FilterKey =
   | 'description'
@@ -41,29 +41,28 @@ const VALUE_PATTERN = /^!?[a-zA-Z0-9 :_@/+=.\-!]*$/;
 export const filtersOf = (body: RequestBody): Filter[] | undefined => {
   const value = body.Filters;
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.length > 10) {
-    throw invalidParameter('Filters must be a list of at most 10 {Key, Values}.');
-  }
-  return value.map((item: unknown) => {
+  if (!Array.isArray(value)) throw invalidParameter('Filters must be a list of {Key, Values}.');
+  checkLength('Filters', '[…]', value.length, { max: 10 });
+  return value.map((item: unknown, index) => {
+    const member = `Filters.${index + 1}.member`;
     const filter = (typeof item === 'object' && item !== null ? item : {}) as Record<
       string,
       unknown
     >;
     const key = filter.Key;
     if (typeof key !== 'string' || !KEYS.includes(key)) {
-      throw invalidParameter(`Filter Key must be one of ${KEYS.join(', ')}.`);
+      throw enumViolation(`${member}.Key`, String(key), KEYS);
     }
     const values = filter.Values;
-    if (!Array.isArray(values) || values.length < 1 || values.length > 10) {
-      throw invalidParameter('Each filter needs 1 to 10 Values.');
+    if (!Array.isArray(values) || values.some((v: unknown) => typeof v !== 'string')) {
+      throw invalidParameter('Each filter needs a list of string Values.');
     }
-    for (const v of values) {
-      if (typeof v !== 'string' || v.length > 512 || !VALUE_PATTERN.test(v)) {
-        throw invalidParameter(
-          'Filter values must match ^!?[a-zA-Z0-9 :_@/+=.-!]*$ and be at most 512 characters.',
-        );
-      }
-    }
+    checkLength(`${member}.Values`, `[${values.join(', ')}]`, values.length, { min: 1, max: 10 });
+    values.forEach((v: string, i) => {
+      const valueMember = `${member}.Values.${i + 1}.member`;
+      checkLength(valueMember, v, v.length, { max: 512 });
+      checkPattern(valueMember, v, VALUE_PATTERN);
+    });
     return { Key: key as FilterKey, Values: values as string[] };
   });
 };

@@ -5,7 +5,7 @@ import type { Operation } from './context.js';
 
 export const getRandomPassword: Operation = (body) => {
   const options: { -readonly [K in keyof PasswordOptions]: PasswordOptions[K] } = {};
-  const length = optionalInteger(body, 'PasswordLength', 1, 4096);
+  const length = optionalInteger(body, 'PasswordLength', { min: 1, max: 4096 });
   if (length !== undefined) options.PasswordLength = length;
   const exclude = optionalString(body, 'ExcludeCharacters', { max: 4096 });
   if (exclude !== undefined) options.ExcludeCharacters = exclude;

@@ -1,5 +1,5 @@
 /** ListSecretVersionIds: labelled versions, plus deprecated ones with IncludeDeprecated. */
-import { invalidParameter } from '../errors.js';
+import { invalidNextToken } from '../errors.js';
 import { stagesOf } from '../staging.js';
 import { optionalBoolean, optionalInteger, optionalString, secretIdOf } from '../validate.js';
 import { decodeNextToken, encodeNextToken, epochSeconds, type Operation } from './context.js';
@@ -7,9 +7,9 @@ import { decodeNextToken, encodeNextToken, epochSeconds, type Operation } from '
 export const listSecretVersionIds: Operation = (body, { store }) => {
   const secret = store.require(secretIdOf(body));
   const includeDeprecated = optionalBoolean(body, 'IncludeDeprecated') ?? false;
-  const maxResults = optionalInteger(body, 'MaxResults', 1, 100) ?? 100;
+  const maxResults = optionalInteger(body, 'MaxResults', { min: 1, max: 100 }) ?? 100;
   const offset = decodeNextToken(optionalString(body, 'NextToken', { min: 1, max: 4096 }));
-  if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
+  if (offset === undefined) throw invalidNextToken();
   const versions = [...secret.versions.values()]
     .map((v) => ({ version: v, stages: stagesOf(secret, v.versionId) }))
     .filter(({ stages }) => includeDeprecated || stages.length > 0);

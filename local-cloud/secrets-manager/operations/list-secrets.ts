@@ -1,7 +1,13 @@
 /** ListSecrets. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html */
-import { invalidParameter } from '../errors.js';
+import { invalidNextToken } from '../errors.js';
 import type { SecretRecord } from '../model.js';
-import { optionalBoolean, optionalInteger, optionalString } from '../validate.js';
+import {
+  checkEnum,
+  enumViolation,
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+} from '../validate.js';
 import { decodeNextToken, encodeNextToken, type Operation } from './context.js';
 import { filtersOf, matchesFilters } from './filters.js';
 import { secretListEntry } from './render.js';
@@ -19,19 +25,17 @@ const SORT_KEYS: Record<string, (s: SecretRecord) => number | string> = {
  */
 export const listSecrets: Operation = (body, { store, region, now }) => {
   const includePlannedDeletion = optionalBoolean(body, 'IncludePlannedDeletion') ?? false;
-  const maxResults = optionalInteger(body, 'MaxResults', 1, 100) ?? 100;
+  const maxResults = optionalInteger(body, 'MaxResults', { min: 1, max: 100 }) ?? 100;
   const nextToken = optionalString(body, 'NextToken', { min: 1, max: 4096 });
   const sortOrder = optionalString(body, 'SortOrder') ?? 'asc';
   const sortBy = optionalString(body, 'SortBy') ?? 'created-date';
   const filters = filtersOf(body) ?? [];
-  if (sortOrder !== 'asc' && sortOrder !== 'desc')
-    throw invalidParameter('SortOrder must be asc or desc.');
-  const sortKey = SORT_KEYS[sortBy];
-  if (sortKey === undefined) {
-    throw invalidParameter(`SortBy must be one of ${Object.keys(SORT_KEYS).join(', ')}.`);
-  }
+  checkEnum('SortOrder', sortOrder, ['asc', 'desc']);
+  // hasOwn: a name like `toString` must not reach Object.prototype.
+  const sortKey = Object.hasOwn(SORT_KEYS, sortBy) ? SORT_KEYS[sortBy] : undefined;
+  if (sortKey === undefined) throw enumViolation('SortBy', sortBy, Object.keys(SORT_KEYS));
   const offset = decodeNextToken(nextToken);
-  if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
+  if (offset === undefined) throw invalidNextToken();
 
   const matching = store
     .all()

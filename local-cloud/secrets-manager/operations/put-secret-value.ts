@@ -2,6 +2,7 @@
 import { invalidParameter } from '../errors.js';
 import { stagesOf } from '../staging.js';
 import {
+  checkPattern,
   clientRequestTokenOf,
   optionalString,
   secretIdOf,
@@ -19,7 +20,8 @@ export const putSecretValue: Operation = (body, { store, now }) => {
   const secretId = secretIdOf(body);
   const token = clientRequestTokenOf(body);
   const stages = versionStagesOf(body);
-  optionalString(body, 'RotationToken', { min: 36, max: 256 });
+  const rotationToken = optionalString(body, 'RotationToken', { min: 36, max: 256 });
+  if (rotationToken !== undefined) checkPattern('RotationToken', rotationToken, /^[a-zA-Z0-9-]+$/);
   const value = secretValueOf(body);
   if (value === undefined) {
     throw invalidParameter('You must provide either SecretString or SecretBinary.');

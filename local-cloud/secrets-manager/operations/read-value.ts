@@ -2,7 +2,7 @@
  * GetSecretValue and BatchGetSecretValue.
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  */
-import { ApiError, invalidParameter, notFound } from '../errors.js';
+import { ApiError, invalidNextToken, invalidParameter, notFound } from '../errors.js';
 import { type SecretRecord, type SecretVersion, Stage } from '../model.js';
 import { stagesOf, versionWith } from '../staging.js';
 import type { RegionStore } from '../store.js';
@@ -113,7 +113,7 @@ const batchEntry = (
 export const batchGetSecretValue: Operation = (body, { store, now }) => {
   const ids = optionalStringList(body, 'SecretIdList', { min: 1, max: 20 }, { min: 1, max: 2048 });
   const filters = filtersOf(body);
-  const maxResults = optionalInteger(body, 'MaxResults', 1, 20);
+  const maxResults = optionalInteger(body, 'MaxResults', { min: 1, max: 20 });
   const nextToken = optionalString(body, 'NextToken', { min: 1, max: 4096 });
   if ((ids === undefined) === (filters === undefined)) {
     throw invalidParameter('Specify either SecretIdList or Filters, but not both.');
@@ -135,7 +135,7 @@ export const batchGetSecretValue: Operation = (body, { store, now }) => {
     return { response: { SecretValues: values, Errors: errors }, changed };
   }
   const offset = decodeNextToken(nextToken);
-  if (offset === undefined) throw invalidParameter('The NextToken is not valid.');
+  if (offset === undefined) throw invalidNextToken();
   const matching = store
     .all()
     .filter((s) => s.deletedDate === undefined && matchesFilters(s, filters ?? [], store.region));

@@ -26,7 +26,7 @@ export const incompleteRotationOf = (secret: SecretRecord): string | undefined =
 export const rotateSecret: Operation = (body, { store, now, region, rotations }) => {
   const secretId = secretIdOf(body);
   const token = clientRequestTokenOf(body);
-  const lambdaArn = optionalString(body, 'RotationLambdaARN', { min: 1, max: 2048 });
+  const lambdaArn = optionalString(body, 'RotationLambdaARN', { max: 2048 }) || undefined;
   const rules =
     body.RotationRules === undefined || body.RotationRules === null
       ? undefined
@@ -38,18 +38,20 @@ export const rotateSecret: Operation = (body, { store, now, region, rotations })
   if (functionArn === undefined) {
     throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
   }
+  // The service's own rule comes before the emulator's limitation: an incomplete rotation is
+  // reported as AWS reports it even when no invoker is configured to re-run it.
+  const incomplete = incompleteRotationOf(secret);
+  if (incomplete !== undefined) {
+    // Choice: a rotation still running in this process is not started a second time.
+    if (rotations.canInvoke && !rotations.isRunning(region, secret.arn)) {
+      rotations.start(region, secret.arn, incomplete, false);
+    }
+    throw invalidRequest(Messages.previousRotationIncomplete);
+  }
   if (!rotations.canInvoke) {
     throw invalidRequest(
       'The local cloud was started without a function invoker, so it cannot run rotation functions.',
     );
-  }
-  const incomplete = incompleteRotationOf(secret);
-  if (incomplete !== undefined) {
-    // Choice: a rotation still running in this process is not started a second time.
-    if (!rotations.isRunning(region, secret.arn)) {
-      rotations.start(region, secret.arn, incomplete, false);
-    }
-    throw invalidRequest(Messages.previousRotationIncomplete);
   }
   const versionId = token ?? randomUUID();
   if (secret.versions.has(versionId)) {

@@ -1,12 +1,12 @@
 /** TagResource and UntagResource: up to 50 tags; a tag with an existing key replaces it. */
 import { invalidParameter } from '../errors.js';
-import { optionalStringList, secretIdOf, tagsOf } from '../validate.js';
+import { missingMember, optionalStringList, secretIdOf, tagsOf } from '../validate.js';
 import type { Operation } from './context.js';
 
 export const tagResource: Operation = (body, { store, now }) => {
   const secretId = secretIdOf(body);
   const tags = tagsOf(body);
-  if (tags === undefined) throw invalidParameter('Tags is required.');
+  if (tags === undefined) throw missingMember('Tags');
   const secret = store.requireActive(secretId);
   const merged = new Map(secret.tags.map((t) => [t.Key, t]));
   for (const tag of tags) merged.set(tag.Key, tag);
@@ -18,8 +18,8 @@ export const tagResource: Operation = (body, { store, now }) => {
 
 export const untagResource: Operation = (body, { store, now }) => {
   const secretId = secretIdOf(body);
-  const keys = optionalStringList(body, 'TagKeys', { min: 0, max: 50 }, { min: 1, max: 128 });
-  if (keys === undefined) throw invalidParameter('TagKeys is required.');
+  const keys = optionalStringList(body, 'TagKeys', {}, { min: 1, max: 128 });
+  if (keys === undefined) throw missingMember('TagKeys');
   const secret = store.requireActive(secretId);
   const remove = new Set(keys);
   secret.tags = secret.tags.filter((t) => !remove.has(t.Key));

@@ -119,9 +119,10 @@ describe('ClientRequestToken idempotency', () => {
     });
     const none = h.codeOf('PutSecretValue', { SecretId: 'app' });
     // Assess
+    // Model constraints (token and value length) are ValidationException; service rules are not.
     expect([shortToken, huge, both, none]).toEqual([
-      'InvalidParameterException',
-      'InvalidParameterException',
+      'ValidationException',
+      'ValidationException',
       'InvalidParameterException',
       'InvalidParameterException',
     ]);

@@ -71,11 +71,20 @@ describe('generatePassword', () => {
     expect(password).toHaveLength(1);
   });
 
-  it('rejects impossible options with InvalidParameterException', () => {
+  it('rejects a PasswordLength outside the model range 1..4096 with ValidationException', () => {
     // Act
     const attempts = [
       () => generatePassword({ PasswordLength: 0 }),
       () => generatePassword({ PasswordLength: 4097 }),
+    ];
+    // Assess
+    for (const attempt of attempts)
+      expect(attempt).toThrow(expect.objectContaining({ code: 'ValidationException' }));
+  });
+
+  it('rejects impossible options with InvalidParameterException', () => {
+    // Act
+    const attempts = [
       () => generatePassword({ PasswordLength: 3 }),
       () =>
         generatePassword({

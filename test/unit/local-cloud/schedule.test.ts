@@ -30,11 +30,22 @@ describe('validateRotationRules', () => {
     expect(results).toEqual(Array(8).fill('ok'));
   });
 
-  it('rejects each documented violation with InvalidParameterException', () => {
+  it('rejects values outside the model constraints with ValidationException', () => {
     // Act
     const results = [
       { AutomaticallyAfterDays: 0 },
       { AutomaticallyAfterDays: 1001 },
+      { AutomaticallyAfterDays: 3, Duration: '3 hours' },
+      { AutomaticallyAfterDays: 3, Duration: '33' },
+      { ScheduleExpression: 'r'.repeat(257) },
+    ].map(codeOf);
+    // Assess
+    expect(results).toEqual(Array(5).fill('ValidationException'));
+  });
+
+  it('rejects each documented rule violation with InvalidParameterException', () => {
+    // Act
+    const results = [
       { AutomaticallyAfterDays: 5, ScheduleExpression: 'rate(5 days)' },
       {},
       { ScheduleExpression: 'rate(3 hours)' },
@@ -45,10 +56,10 @@ describe('validateRotationRules', () => {
       { ScheduleExpression: 'cron(0 25 * * ? *)' },
       { ScheduleExpression: 'rate(4 hours)', Duration: '5h' },
       { ScheduleExpression: 'cron(0 22 * * ? *)', Duration: '3h' },
-      { AutomaticallyAfterDays: 3, Duration: '3 hours' },
+      { AutomaticallyAfterDays: 3, Duration: '25h' },
     ].map(codeOf);
     // Assess
-    expect(results).toEqual(Array(13).fill('InvalidParameterException'));
+    expect(results).toEqual(Array(11).fill('InvalidParameterException'));
   });
 });
 
