@@ -2,9 +2,20 @@
  * Password generation with node:crypto, by the policy the official templates read from their
  * environment (PASSWORD_LENGTH, EXCLUDE_*, REQUIRE_EACH_INCLUDED_TYPE). Generating locally saves
  * the GetRandomPassword call, which also needs IAM `Resource: "*"`.
+ *
+ * A secret may narrow the function's policy for itself with tags (for a legacy client that
+ * needs shorter passwords or fewer characters); a tag can only make the policy stricter:
+ * - `rotasync:password-length`: an integer from 12 (or the default, if lower) to the default
+ *   length (PASSWORD_LENGTH); it can shorten passwords, never lengthen them.
+ * - `rotasync:password-exclude-characters`: characters excluded on top of EXCLUDE_CHARACTERS.
+ *   Secrets Manager tag values hold only letters, digits, spaces and `+ - = . _ : / @`.
+ * - `rotasync:password-exclude-numbers`, `…-exclude-punctuation`, `…-exclude-uppercase`,
+ *   `…-exclude-lowercase`: `true` excludes that class; `false` changes nothing.
+ * Tag keys match case-insensitively. Any other `rotasync:password-*` tag, or a bad value, is a
+ * ConfigurationError naming the tag, raised before anything is written.
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, type ErrorWhere } from './errors.js';
 import { Sensitive } from './sensitive.js';
 
 /** What a generated password may and must contain. */
@@ -128,4 +139,100 @@ export const createPasswordGenerator = (
     }
     throw new ConfigurationError('the password policy is too narrow to satisfy in practice');
   };
+};
+
+/** The tags a secret may carry to narrow the password policy for itself. */
+export const PASSWORD_POLICY_TAGS = {
+  length: 'rotasync:password-length',
+  excludeCharacters: 'rotasync:password-exclude-characters',
+  excludeNumbers: 'rotasync:password-exclude-numbers',
+  excludePunctuation: 'rotasync:password-exclude-punctuation',
+  excludeUppercase: 'rotasync:password-exclude-uppercase',
+  excludeLowercase: 'rotasync:password-exclude-lowercase',
+} as const;
+
+/** The shortest length a tag may ask for (unless the function's own default is shorter). */
+export const MIN_TAGGED_PASSWORD_LENGTH = 12;
+
+const TAG_PREFIX = 'rotasync:password-';
+
+type ClassTag = 'excludeNumbers' | 'excludePunctuation' | 'excludeUppercase' | 'excludeLowercase';
+
+/** A policy narrowed by a secret's tags, and the tag keys (as written) that narrowed it. */
+export interface NarrowedPasswordPolicy {
+  readonly policy: PasswordPolicy;
+  readonly tags: readonly string[];
+}
+
+const readLengthTag = (key: string, raw: string, base: number, where: ErrorWhere): number => {
+  const min = Math.min(MIN_TAGGED_PASSWORD_LENGTH, base);
+  const value = /^[0-9]{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > base) {
+    throw new ConfigurationError(
+      `tag ${key} must be an integer from ${min} to ${base}: a tag can shorten the default password length, not lengthen it`,
+      where,
+    );
+  }
+  return value;
+};
+
+const readClassTag = (key: string, raw: string, where: ErrorWhere): boolean => {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigurationError(`tag ${key} must be true or false`, where);
+};
+
+/**
+ * `base` narrowed by a secret's `rotasync:password-*` tags (see the module comment). Throws
+ * ConfigurationError naming the tag when a tag is unknown, has a bad value, or would leave no
+ * password that fits.
+ *
+ * @example
+ * narrowPasswordPolicy(DEFAULT_PASSWORD_POLICY, { 'rotasync:password-length': '20' }).policy.length // 20
+ */
+export const narrowPasswordPolicy = (
+  base: PasswordPolicy,
+  tags: Readonly<Record<string, string>>,
+  where: ErrorWhere = {},
+): NarrowedPasswordPolicy => {
+  const byName = new Map<string, ClassTag | 'length' | 'excludeCharacters'>(
+    Object.entries(PASSWORD_POLICY_TAGS).map(([field, tag]) => [
+      tag,
+      field as ClassTag | 'length' | 'excludeCharacters',
+    ]),
+  );
+  let policy: PasswordPolicy = base;
+  const used: string[] = [];
+  for (const [key, raw] of Object.entries(tags)) {
+    if (!key.toLowerCase().startsWith(TAG_PREFIX)) continue;
+    const field = byName.get(key.toLowerCase());
+    if (field === undefined) {
+      throw new ConfigurationError(
+        `tag ${key} is not a password policy tag (known: ${Object.values(PASSWORD_POLICY_TAGS).join(', ')})`,
+        where,
+      );
+    }
+    used.push(key);
+    if (field === 'length') {
+      policy = { ...policy, length: readLengthTag(key, raw, base.length, where) };
+    } else if (field === 'excludeCharacters') {
+      const merged = new Set([...policy.excludeCharacters, ...raw]);
+      policy = { ...policy, excludeCharacters: [...merged].join('') };
+    } else if (readClassTag(key, raw, where)) {
+      policy = { ...policy, [field]: true };
+    }
+  }
+  if (used.length > 0) {
+    try {
+      validatePasswordPolicy(policy);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      throw new ConfigurationError(
+        `tags ${used.join(', ')} narrow the password policy until no password fits (no character left, or too short for one of each required type)`,
+        where,
+      );
+    }
+  }
+  return { policy, tags: used };
 };

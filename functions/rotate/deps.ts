@@ -7,6 +7,7 @@ import type { Deadline } from '../../shared/deadline.js';
 import type { ConnectOptions, Engine } from '../../shared/engines/engine.js';
 import type { ErrorWhere } from '../../shared/errors.js';
 import type { RotationEvent } from '../../shared/inputs/rotation-event.js';
+import type { PasswordPolicy } from '../../shared/passwords.js';
 import type { Sensitive } from '../../shared/sensitive.js';
 import type { Strategy } from './strategies/strategy.js';
 
@@ -19,8 +20,12 @@ export interface StepLog {
 export interface RotateDeps {
   readonly store: SecretStore;
   readonly engineFor: (engineField: string) => Engine;
+  /** Chosen per secret inside (see strategies/by-secret.ts): steps never branch on it. */
   readonly strategy: Strategy;
-  readonly generatePassword: () => Sensitive<string>;
+  /** The function's default policy (environment); a secret's tags may narrow it. */
+  readonly passwordPolicy: PasswordPolicy;
+  /** A new password by `policy`. */
+  readonly generatePassword: (policy: PasswordPolicy) => Sensitive<string>;
   readonly connect: ConnectOptions;
   readonly log: StepLog;
 }

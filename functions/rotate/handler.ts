@@ -1,8 +1,9 @@
 /**
- * The rotation Lambda (single user). Wiring only: dependencies are built once per container,
- * at cold start, and reused while it is warm.
+ * The rotation Lambda (single user, or alternating users for secrets with `masterarn`). Wiring
+ * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RdsApiEndpointLookup } from '../../shared/aws/rds-endpoint-lookup.js';
 import { rememberingStore } from '../../shared/aws/remembering-store.js';
 import { SecretsManagerStore } from '../../shared/aws/secrets-manager-store.js';
 import { readRotateConfig } from '../../shared/config.js';
@@ -11,19 +12,31 @@ import { KnownValues } from '../../shared/known-values.js';
 import { logger } from '../../shared/logger.js';
 import { createPasswordGenerator } from '../../shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
+import { alternatingUsers } from './strategies/alternating-users.js';
+import { strategyBySecret } from './strategies/by-secret.js';
 import { singleUser } from './strategies/single-user.js';
+import { superuserSecrets } from './superuser-secret.js';
 
 const config = readRotateConfig(process.env);
 const knownValues = new KnownValues();
+// No endpoint here: the SDK reads AWS_ENDPOINT_URL_SECRETS_MANAGER (and _RDS) itself. The
+// remembering store also reads the superuser secrets, so their passwords are scrubbed too.
+const store = rememberingStore(new SecretsManagerStore(new SecretsManagerClient({})), knownValues);
 
 /** The Lambda entry point (functions/rotate/handler.handler). */
 export const handler = buildRotateHandler({
   deps: {
-    // No endpoint here: the SDK reads AWS_ENDPOINT_URL_SECRETS_MANAGER itself.
-    store: rememberingStore(new SecretsManagerStore(new SecretsManagerClient({})), knownValues),
+    store,
     engineFor,
-    strategy: singleUser,
-    generatePassword: createPasswordGenerator(config.passwordPolicy),
+    strategy: strategyBySecret({
+      singleUser,
+      alternatingUsers: alternatingUsers({
+        superusers: superuserSecrets(store, new RdsApiEndpointLookup()),
+        engineFor,
+      }),
+    }),
+    passwordPolicy: config.passwordPolicy,
+    generatePassword: (policy) => createPasswordGenerator(policy)(),
     connect: { connectTimeoutMs: config.connectTimeoutMs, caBundle: config.caBundle },
     log: logger,
   },

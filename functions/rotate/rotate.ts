@@ -12,6 +12,20 @@
  * | testSecret   | DescribeSecret, GetSecretValue(token, AWSPENDING) = 2               | 1 pending |
  * | finishSecret | DescribeSecret, UpdateSecretVersionStage = 2                        | 0         |
  * | total        | 10 (the official templates make 14)                                 | 2, none failing |
+ *
+ * Alternating users (the secret has `masterarn`; the superuser secret holds host and engine):
+ *
+ * | step         | Secrets Manager calls                                     | logins                |
+ * |--------------|-----------------------------------------------------------|-----------------------|
+ * | createSecret | 3, as above                                               | 0                     |
+ * | setSecret    | 3 as above + GetSecretValue(masterarn, AWSCURRENT) = 4    | current, superuser    |
+ * | testSecret   | 2 as above + GetSecretValue(masterarn) when the pending   | pending (+ superuser  |
+ * |              | user is the clone, for the privilege check = 3 (or 2)     | when it is the clone) |
+ * | finishSecret | 2, as above                                               | 0                     |
+ * | total        | 12 towards the clone, 11 back to the original             | 4 or 3, none failing  |
+ *
+ * An RDS-managed master secret (only username and password) adds DescribeSecret(masterarn) and
+ * one RDS DescribeDBInstances/DescribeDBClusters wherever the superuser secret is read.
  */
 import { Stage } from '../../shared/aws/secret-store.js';
 import { type Deadline, ensureTimeLeft } from '../../shared/deadline.js';

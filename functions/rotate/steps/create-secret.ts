@@ -1,20 +1,29 @@
 /**
  * createSecret: stages a new version under the request token, AWSPENDING only: every key of
- * AWSCURRENT, a new password, and the user the strategy names.
+ * AWSCURRENT, a new password (by the function's policy, narrowed by the secret's tags from the
+ * gate's DescribeSecret), and the user the strategy names.
  */
 import { serializeDatabaseSecret } from '../../../shared/inputs/database-secret.js';
+import { narrowPasswordPolicy } from '../../../shared/passwords.js';
 import { type RotateDeps, type Step, whereOf } from '../deps.js';
 import { readCurrent } from '../secrets.js';
 
 /** The slice of RotateDeps createSecret uses. */
-export type CreateSecretDeps = Pick<RotateDeps, 'store' | 'strategy' | 'generatePassword' | 'log'>;
+export type CreateSecretDeps = Pick<
+  RotateDeps,
+  'store' | 'strategy' | 'passwordPolicy' | 'generatePassword' | 'log'
+>;
 
 /** Stages the pending version; a retry finds it staged ('exists') and keeps the first value. */
-export const createSecret: Step<CreateSecretDeps> = async ({ event }, deps) => {
+export const createSecret: Step<CreateSecretDeps> = async ({ event, metadata }, deps) => {
   const where = whereOf(event);
+  // Invalid policy tags fail before any read or write.
+  const narrowed = narrowPasswordPolicy(deps.passwordPolicy, metadata.tags, where);
   const current = await readCurrent(deps.store, event.SecretId, where);
   const username = deps.strategy.pendingUsername(current, where);
-  const value = serializeDatabaseSecret(current, { password: deps.generatePassword(), username });
+  deps.log.info('password policy', { passwordPolicy: narrowed.policy, narrowedBy: narrowed.tags });
+  const password = deps.generatePassword(narrowed.policy);
+  const value = serializeDatabaseSecret(current, { password, username });
   // No read of the pending version first: PutSecretValue itself refuses a second value for the
   // token (ResourceExistsException), which saves a call on every rotation.
   const outcome = await deps.store.putPending(

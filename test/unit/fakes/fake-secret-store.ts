@@ -29,12 +29,14 @@ interface FakeVersion {
 interface FakeSecret {
   rotationEnabled: boolean;
   versions: Map<string, FakeVersion>;
+  tags: Record<string, string>;
 }
 
 export class FakeSecretStore implements SecretStore {
   public readonly calls: StoreCall[] = [];
   readonly #secrets = new Map<string, FakeSecret>();
   readonly #failures: { op: StoreCall['op']; error: Error }[] = [];
+  readonly #alwaysFailing = new Map<string, Error>();
 
   /** A store holding one secret whose AWSCURRENT is `value` (version `v-current`). */
   public static withCurrent(secretId: string, value: string): FakeSecretStore {
@@ -49,7 +51,11 @@ export class FakeSecretStore implements SecretStore {
     value: string | undefined,
     stages: readonly string[],
   ): void {
-    const secret = this.#secret(secretId) ?? { rotationEnabled: true, versions: new Map() };
+    const secret = this.#secret(secretId) ?? {
+      rotationEnabled: true,
+      versions: new Map(),
+      tags: {},
+    };
     this.#secrets.set(secretId, secret);
     secret.versions.set(versionId, { value, stages: new Set() });
     for (const stage of stages) this.#label(secret, stage, versionId);
@@ -58,6 +64,17 @@ export class FakeSecretStore implements SecretStore {
   /** What RotateSecret does before invoking createSecret: an empty AWSPENDING version. */
   public startRotation(secretId: string, token: string): void {
     this.addVersion(secretId, token, undefined, [Stage.Pending]);
+  }
+
+  /** The tags DescribeSecret reports for the secret. */
+  public setTags(secretId: string, tags: Record<string, string>): void {
+    const secret = this.#secret(secretId);
+    if (secret) secret.tags = { ...tags };
+  }
+
+  /** Makes every call about `secretId` fail with `error` (e.g. AccessDenied on a superuser). */
+  public failAlways(secretId: string, error: Error): void {
+    this.#alwaysFailing.set(secretId, error);
   }
 
   public setRotationEnabled(secretId: string, enabled: boolean): void {
@@ -105,7 +122,7 @@ export class FakeSecretStore implements SecretStore {
       name: secretId,
       rotationEnabled: secret.rotationEnabled,
       versions,
-      tags: {},
+      tags: { ...secret.tags },
     };
   }
 
@@ -171,6 +188,8 @@ export class FakeSecretStore implements SecretStore {
 
   #record(call: StoreCall): void {
     this.calls.push(call);
+    const always = this.#alwaysFailing.get(call.secretId);
+    if (always) throw always;
     const index = this.#failures.findIndex((failure) => failure.op === call.op);
     if (index >= 0) {
       const [failure] = this.#failures.splice(index, 1);

@@ -1,0 +1,118 @@
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildRotateHandler } from '../../../../functions/rotate/build-handler.js';
+import { alternatingUsers } from '../../../../functions/rotate/strategies/alternating-users.js';
+import { strategyBySecret } from '../../../../functions/rotate/strategies/by-secret.js';
+import { singleUser } from '../../../../functions/rotate/strategies/single-user.js';
+import { superuserSecrets } from '../../../../functions/rotate/superuser-secret.js';
+import { rememberingStore } from '../../../../shared/aws/remembering-store.js';
+import { ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
+import { KnownValues } from '../../../../shared/known-values.js';
+import { logger } from '../../../../shared/logger.js';
+import { Sensitive } from '../../../../shared/sensitive.js';
+import { type FakeDatabase, fakeEngine } from '../../fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '../../fakes/fake-rds-endpoint-lookup.js';
+import type { FakeSecretStore } from '../../fakes/fake-secret-store.js';
+import {
+  alternatingDatabase,
+  alternatingStore,
+  CURRENT_PASSWORD,
+  depsWith,
+  MASTER_PASSWORD,
+  SECRET_ID,
+  TOKEN,
+} from '../../fakes/rotation-fixtures.js';
+
+const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
+
+const context = {
+  functionName: 'rotasync-test-rotate',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+let output: string[] = [];
+
+beforeEach(() => {
+  output = [];
+  const capture = (chunk: unknown): boolean => {
+    output.push(String(chunk));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
+  const knownValues = new KnownValues();
+  const remembering = rememberingStore(store, knownValues);
+  const engineFor = () => fakeEngine(database);
+  return buildRotateHandler({
+    deps: {
+      ...depsWith(store, database, CANARY_NEW),
+      store: remembering,
+      engineFor,
+      strategy: strategyBySecret({
+        singleUser,
+        alternatingUsers: alternatingUsers({
+          superusers: superuserSecrets(remembering, new FakeRdsEndpointLookup()),
+          engineFor,
+        }),
+      }),
+      generatePassword: () => new Sensitive(CANARY_NEW),
+      log: logger,
+    },
+    logger,
+    knownValues,
+    timeoutMarginMs: 2000,
+  });
+};
+
+const invoke = (handler: ReturnType<typeof handlerOver>, Step: string) =>
+  handler({ Step, SecretId: SECRET_ID, ClientRequestToken: TOKEN } as never, context);
+
+describe('the rotate handler chain, alternating users, never leaks a secret value', () => {
+  it('runs a full rotation with no password in any log line', async () => {
+    // Prepare
+    const store = alternatingStore();
+    const database = alternatingDatabase();
+    const handler = handlerOver(store, database);
+    // Act
+    for (const step of ROTATION_STEPS) await invoke(handler, step);
+    // Assess
+    const text = output.join('');
+    expect(database.passwordOf('app_clone')).toBe(CANARY_NEW);
+    expect(text).toContain('clone ready with the pending password');
+    expect(text).not.toContain(MASTER_PASSWORD);
+    expect(text).not.toContain(CURRENT_PASSWORD);
+    expect(text).not.toContain(CANARY_NEW);
+  });
+
+  it('scrubs a driver error quoting the superuser and pending passwords', async () => {
+    // Prepare
+    const store = alternatingStore();
+    const database = alternatingDatabase();
+    const handler = handlerOver(store, database);
+    await invoke(handler, 'createSecret');
+    database.failEnsureClone = new Error(`near "${CANARY_NEW}"`, {
+      cause: new Error(`as ${MASTER_PASSWORD}`),
+    });
+    // Act
+    const outcome = invoke(handler, 'setSecret');
+    // Assess
+    const error = await outcome.then(
+      () => new Error('expected a rejection'),
+      (thrown: Error) => thrown,
+    );
+    const errorText = `${error.message}${error.stack}${error.cause instanceof Error ? error.cause.message : ''}`;
+    const text = output.join('');
+    expect(errorText).toContain('[redacted]');
+    expect(`${errorText}${text}`).not.toContain(MASTER_PASSWORD);
+    expect(`${errorText}${text}`).not.toContain(CANARY_NEW);
+    expect(text.match(/invocation failed/g)).toHaveLength(1);
+  });
+});
