@@ -107,7 +107,9 @@ export const measureRotations = async (
     logins.push(after.succeeded - before.succeeded + (after.failed - before.failed));
     failedLogins += after.failed - before.failed;
     for (const step of outcome.steps ?? []) {
-      (steps[step.step] ??= []).push(step.durationMs);
+      const durations = steps[step.step] ?? [];
+      durations.push(step.durationMs);
+      steps[step.step] = durations;
     }
   }
   const stepMs: Record<string, { p50: number; p95: number }> = {};
