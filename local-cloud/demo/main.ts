@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startPostgres } from '../databases/postgres-server.js';
 import { startLocalStack } from '../stack.js';
+import { runAlternatingUsersScene } from './alternating-users.js';
 import { bold, dim, heading, line } from './output.js';
 import { runSingleUserScene } from './single-user.js';
 import { StepTimeline } from './step-timeline.js';
@@ -58,6 +59,7 @@ const main = async (): Promise<void> => {
   cleanups.push(() => sm.destroy());
 
   await runSingleUserScene({ stack, sm, postgres, timeline });
+  await runAlternatingUsersScene({ stack, sm, postgres, timeline });
 
   heading('Done');
   line('total', `${((Date.now() - started) / 1000).toFixed(1)} s; servers stopped, files removed`);
