@@ -103,3 +103,14 @@ export class ConfigurationError extends RotasyncError {
     this.name = 'ConfigurationError';
   }
 }
+
+/**
+ * A call to another service (Secrets Manager, RDS) or an unexpected fault failed inside a step:
+ * the message names the secret, the step and the original error's name and message.
+ */
+export class StepFailedError extends RotasyncError {
+  public constructor(cause: Error, where: ErrorWhere) {
+    super(`${cause.name}: ${cause.message}`, where, { cause });
+    this.name = 'StepFailedError';
+  }
+}

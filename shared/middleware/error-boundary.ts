@@ -4,7 +4,7 @@
  * rethrown, so Secrets Manager records the step as failed and retries the rotation.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { RotasyncError } from '../errors.js';
+import { type ErrorWhere, RotasyncError, StepFailedError } from '../errors.js';
 import type { KnownValues } from '../known-values.js';
 
 /** What the boundary needs of a logger. */
@@ -38,6 +38,25 @@ const scrub = (error: Error, knownValues: KnownValues, depth = 0): void => {
 const toError = (thrown: unknown): Error =>
   thrown instanceof Error ? thrown : new RotasyncError('a non-Error value was thrown');
 
+/** The secret and step of a parsed rotation event, when the event is one. */
+const whereOfEvent = (event: unknown): ErrorWhere | undefined => {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const { SecretId, Step } = event as { SecretId?: unknown; Step?: unknown };
+  return typeof SecretId === 'string' && typeof Step === 'string'
+    ? { secretId: SecretId, step: Step }
+    : undefined;
+};
+
+/**
+ * An SDK or driver error says what failed but not for which secret and step: wrap it so the
+ * message Secrets Manager records names both (the original stays as `cause`).
+ */
+const withWhere = (error: Error, event: unknown): Error => {
+  if (error instanceof RotasyncError) return error;
+  const where = whereOfEvent(event);
+  return where ? new StepFailedError(error, where) : error;
+};
+
 /**
  * Logs a failure once, scrubbed of known values, and lets middy rethrow it. Register it last so
  * its `onError` runs first, before Powertools resets the log keys.
@@ -56,14 +75,17 @@ export const errorBoundary = ({ logger, knownValues }: ErrorBoundaryOptions): Mi
   onError: (request): void => {
     const error = toError(request.error);
     scrub(error, knownValues);
-    request.error = error;
+    const reported = withWhere(error, request.event);
+    request.error = reported;
     logger.error('invocation failed', {
       error: {
-        name: error.name,
-        message: error.message,
-        where: error instanceof RotasyncError ? error.where : undefined,
+        name: reported.name,
+        message: reported.message,
+        where: reported instanceof RotasyncError ? reported.where : undefined,
         cause:
-          error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined,
+          reported.cause instanceof Error
+            ? `${reported.cause.name}: ${reported.cause.message}`
+            : undefined,
       },
     });
     knownValues.forget();

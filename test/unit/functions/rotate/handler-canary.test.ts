@@ -74,12 +74,14 @@ const errorOf = async (run: Promise<unknown>): Promise<Error> => {
   throw new Error('expected a rejection');
 };
 
-const errorText = (error: Error): string =>
-  [
-    error.message,
-    error.stack,
-    error.cause instanceof Error ? `${error.cause.message} ${error.cause.stack}` : '',
-  ].join('\n');
+/** An error's message and stack, and those of its whole chain of causes. */
+const errorText = (error: Error): string => {
+  const parts: string[] = [];
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    parts.push(current.message, current.stack ?? '');
+  }
+  return parts.join('\n');
+};
 
 describe('the rotate handler chain never leaks a secret value', () => {
   it('runs a full rotation with no canary in any log line, tagging lines with ids', async () => {
