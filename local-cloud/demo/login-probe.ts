@@ -2,35 +2,12 @@
  * Tries logins the way an application would, to show which credentials work at each moment.
  * Each attempt is a real login to the real server, with TLS verified against the local CA.
  */
-import pg from 'pg';
+import { logsIn } from '../databases/clients.js';
 import type { RunningDatabaseInfo } from '../databases/running-database.js';
 
 /** Whether the credentials log in to the PostgreSQL server and can run a query. */
-export const pgLogsIn = async (
-  server: RunningDatabaseInfo,
-  username: string,
-  password: string,
-): Promise<boolean> => {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: username,
-    password,
-    database: 'postgres',
-    ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-    connectionTimeoutMillis: 5_000,
-  });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === '28P01') return false;
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
+export const pgLogsIn = (server: RunningDatabaseInfo, username: string, password: string) =>
+  logsIn(server, username, password);
 
 /** What an application that reads AWSCURRENT before every login saw during a rotation. */
 export interface WatchReport {

@@ -2,8 +2,7 @@
  * The real database servers of the integration project, behind one small interface, so that one
  * rotation contract suite runs against every engine: users, logins, long-lived sessions.
  */
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { logsIn, mariadbConnection, pgClient } from '../../local-cloud/databases/clients.js';
 import type { RunningDatabaseInfo } from '../../local-cloud/databases/running-database.js';
 import {
   adminMaria,
@@ -35,17 +34,6 @@ export interface EngineUnderTest {
   admin(sql: string): Promise<void>;
 }
 
-const pgClient = (server: RunningDatabaseInfo, username: string, password: string) =>
-  new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: username,
-    password,
-    database: 'postgres',
-    ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-    connectionTimeoutMillis: 5_000,
-  });
-
 export const postgresUnderTest: EngineUnderTest = {
   engine: 'postgres',
   server: postgresServer,
@@ -56,19 +44,7 @@ export const postgresUnderTest: EngineUnderTest = {
   createUser: async (name, password) => {
     await createPgUser(name, password);
   },
-  logsIn: async (username, password) => {
-    const client = pgClient(postgresServer(), username, password);
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === '28P01') return false;
-      throw error;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  },
+  logsIn: (username, password) => logsIn(postgresServer(), username, password),
   openSession: async (username, password) => {
     const client = pgClient(postgresServer(), username, password);
     await client.connect();
@@ -89,16 +65,6 @@ export const postgresUnderTest: EngineUnderTest = {
   },
 };
 
-const mariaConnection = (server: RunningDatabaseInfo, username: string, password: string) =>
-  mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user: username,
-    password,
-    connectTimeout: 5_000,
-    ...(server.caCertPem === undefined ? {} : { ssl: { ca: server.caCertPem } }),
-  });
-
 export const mariadbUnderTest: EngineUnderTest = {
   engine: 'mariadb',
   server: mariadbServer,
@@ -116,21 +82,9 @@ export const mariadbUnderTest: EngineUnderTest = {
       await connection.end();
     }
   },
-  logsIn: async (username, password) => {
-    try {
-      const connection = await mariaConnection(mariadbServer(), username, password);
-      await connection.query('SELECT 1');
-      await connection.end();
-      return true;
-    } catch (error) {
-      // 1045: access denied; 1698: MariaDB's answer for an unknown user.
-      const errno = (error as { errno?: number }).errno;
-      if (errno === 1045 || errno === 1698) return false;
-      throw error;
-    }
-  },
+  logsIn: (username, password) => logsIn(mariadbServer(), username, password),
   openSession: async (username, password) => {
-    const connection = await mariaConnection(mariadbServer(), username, password);
+    const connection = await mariadbConnection(mariadbServer(), username, password);
     return {
       query: async () => {
         await connection.query('SELECT 1');

@@ -13,7 +13,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import pg from 'pg';
+import { logsIn } from '../../local-cloud/databases/clients.js';
 import type { RunningDatabaseInfo } from '../../local-cloud/databases/running-database.js';
 import {
   type LocalStack,
@@ -125,29 +125,5 @@ export const startRotationHarness = async (
 };
 
 /** Whether `username`/`password` log in to the PostgreSQL server (TLS verified). */
-export const pgLogsIn = async (
-  server: RunningDatabaseInfo,
-  username: string,
-  password: string,
-  database = 'postgres',
-): Promise<boolean> => {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: username,
-    password,
-    database,
-    ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-    connectionTimeoutMillis: 5_000,
-  });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch (error) {
-    if ((error as { code?: string }).code === '28P01') return false;
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
+export const pgLogsIn = (server: RunningDatabaseInfo, username: string, password: string) =>
+  logsIn(server, username, password);
