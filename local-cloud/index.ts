@@ -7,6 +7,7 @@ import { readJsonState, writeJsonStateAtomically } from './persistence.js';
 import { createRequestLog } from './request-log.js';
 import { createSecretsManagerService } from './secrets-manager/handler.js';
 import { RotationRunner } from './secrets-manager/rotation.js';
+import { createServiceSecret } from './secrets-manager/service-secret.js';
 import { restoreState, snapshotState } from './secrets-manager/snapshot.js';
 import { SecretsState } from './secrets-manager/store.js';
 import { startServer } from './server.js';
@@ -90,6 +91,11 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     requestLog,
     faults,
     rotationsSettled: () => rotations.settled(),
+    createServiceSecret: (input) => {
+      const arn = createServiceSecret(state, input);
+      persist();
+      return arn;
+    },
     onApiCall(listener) {
       listeners.add(listener);
       return () => {

@@ -120,6 +120,16 @@ export interface LocalCloud {
   readonly faults: FaultInjector;
   /** Resolves when every rotation started so far has ended, with their outcomes in order. */
   rotationsSettled(): Promise<readonly RotationOutcome[]>;
+  /**
+   * Seeds a secret that another AWS service owns (e.g. RDS's `rds!db-…` master secret with its
+   * `aws:rds:primaryDBInstanceArn` tag), which the public API rightly refuses to create.
+   */
+  createServiceSecret(input: {
+    readonly region: string;
+    readonly name: string;
+    readonly secretString: string;
+    readonly tags: Readonly<Record<string, string>>;
+  }): string;
   /** Calls `listener` after every successful changing API call and rotation outcome. */
   onApiCall(listener: (record: ApiCallRecord) => void): () => void;
   stop(): Promise<void>;
