@@ -50,9 +50,6 @@ const createMariaUser = (server: RunningDatabase) => async (name: string, passwo
   await connection.end();
 };
 
-const range = ({ min, max }: { min: number; max: number }): string =>
-  min === max ? String(min) : `${min}–${max}`;
-
 const ms = (value: number | undefined): string =>
   value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1);
 
@@ -119,25 +116,29 @@ const main = async (): Promise<void> => {
 
   printTable(
     'Calls per rotation (Secrets Manager calls from the local cloud request log; logins from the database server)',
-    ['case', 'SM calls', 'by operation', 'logins', 'failed logins'],
+    ['case', 'rotations', 'SM calls', 'by operation', 'logins', 'failed logins'],
     [
-      ...figures.map((figure) => [
-        figure.label,
-        range(figure.callsPerRotation),
-        Object.entries(figure.callsByOperation)
-          .map(([operation, count]) => `${operation} ${count}`)
-          .join(', '),
-        range(figure.loginsPerRotation),
-        String(figure.failedLogins),
-      ]),
+      ...figures.flatMap((figure) =>
+        figure.shapes.map((shape) => [
+          figure.shapes.length > 1 || shape.towards !== 'same user'
+            ? `${figure.label}, towards ${shape.towards}`
+            : figure.label,
+          String(shape.rotations),
+          String(shape.calls),
+          shape.callsByOperation,
+          String(shape.logins),
+          String(figure.failedLogins),
+        ]),
+      ),
       [
         'official template, PostgreSQL single user',
+        '-',
         '14',
         'DescribeSecret 5, GetSecretValue 6, GetRandomPassword 1, PutSecretValue 1, UpdateSecretVersionStage 1',
         '4',
         '2 per rotation',
       ],
-      ['official template, PostgreSQL alternating', '14', 'as above', '5', '2 per rotation'],
+      ['official template, PostgreSQL alternating', '-', '14', 'as above', '5', '2 per rotation'],
     ],
   );
   printTable(

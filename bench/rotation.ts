@@ -5,6 +5,7 @@
  */
 import {
   CreateSecretCommand,
+  GetSecretValueCommand,
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -22,11 +23,23 @@ export interface RotationCase {
   readonly logins: LoginCounter;
 }
 
+export interface RotationShape {
+  /** `clone` or `original` for alternating users: which user the rotation made current. */
+  readonly towards: string;
+  readonly rotations: number;
+  readonly calls: number;
+  readonly callsByOperation: string;
+  readonly logins: number;
+}
+
 export interface RotationFigures {
   readonly label: string;
   readonly rounds: number;
-  /** Secrets Manager calls per rotation, by operation, from the first measured round. */
-  readonly callsByOperation: Readonly<Record<string, number>>;
+  /**
+   * Each distinct shape a rotation took (alternating users differ towards the clone and back),
+   * with the rotation's target user kind, its calls by operation and its logins.
+   */
+  readonly shapes: readonly RotationShape[];
   readonly callsPerRotation: { readonly min: number; readonly max: number };
   readonly loginsPerRotation: { readonly min: number; readonly max: number };
   readonly failedLogins: number;
@@ -86,7 +99,7 @@ export const measureRotations = async (
   let failedLogins = 0;
   const totals: number[] = [];
   const steps: Record<string, number[]> = {};
-  let callsByOperation: Record<string, number> = {};
+  const shapes = new Map<string, RotationShape>();
   for (let round = 0; round < rounds; round += 1) {
     stack.cloud.requestLog.clear();
     const before = await testCase.logins.read();
@@ -98,13 +111,28 @@ export const measureRotations = async (
       .entries()
       .filter((entry) => entry.operation !== 'RotateSecret');
     calls.push(entries.length);
-    if (round === 0) {
-      callsByOperation = {};
-      for (const entry of entries) {
-        callsByOperation[entry.operation] = (callsByOperation[entry.operation] ?? 0) + 1;
-      }
-    }
-    logins.push(after.succeeded - before.succeeded + (after.failed - before.failed));
+    const loginCount = after.succeeded - before.succeeded + (after.failed - before.failed);
+    logins.push(loginCount);
+    const counts: Record<string, number> = {};
+    for (const entry of entries) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1;
+    const callsByOperation = Object.entries(counts)
+      .map(([operation, count]) => `${operation} ${count}`)
+      .join(', ');
+    // Read after the request log was taken, so this call is not counted.
+    const towards = !testCase.alternating
+      ? 'same user'
+      : (await currentUsername(sm, arn)).endsWith('_clone')
+        ? 'the clone'
+        : 'the original';
+    const key = `${towards}|${callsByOperation}|${loginCount}`;
+    const known = shapes.get(key);
+    shapes.set(key, {
+      towards,
+      rotations: (known?.rotations ?? 0) + 1,
+      calls: entries.length,
+      callsByOperation,
+      logins: loginCount,
+    });
     failedLogins += after.failed - before.failed;
     for (const step of outcome.steps ?? []) {
       const durations = steps[step.step] ?? [];
@@ -119,7 +147,7 @@ export const measureRotations = async (
   return {
     label: testCase.label,
     rounds,
-    callsByOperation,
+    shapes: [...shapes.values()],
     callsPerRotation: { min: Math.min(...calls), max: Math.max(...calls) },
     loginsPerRotation: { min: Math.min(...logins), max: Math.max(...logins) },
     failedLogins,
@@ -142,4 +170,11 @@ const rotateOnce = async (stack: LocalStack, sm: SecretsManagerClient, arn: stri
     throw new Error(`rotation of ${arn} failed at ${outcome?.failedStep}: ${outcome?.error}`);
   }
   return outcome;
+};
+
+/** The user a secret's AWSCURRENT names. */
+const currentUsername = async (sm: SecretsManagerClient, arn: string): Promise<string> => {
+  const current = await sm.send(new GetSecretValueCommand({ SecretId: arn }));
+  const { username } = JSON.parse(current.SecretString ?? '{}') as { username?: string };
+  return username ?? '';
 };
