@@ -1,7 +1,8 @@
 /**
  * Fault injection for reliability tests: latency, throttling and server errors at a rate, and
- * "fail the next N calls of an operation". The server asks `decide` before a request reaches its
- * service, so a faulted call never changes anything.
+ * "fail the next N calls of an operation", everywhere or in one Region only (so one Region can be
+ * down while another works). The server asks `decide` before a request reaches its service, so a
+ * faulted call never changes anything.
  */
 import type { FaultInjector, FaultSettings } from './types.js';
 
@@ -19,8 +20,11 @@ export interface FaultDecision {
 
 /** The injector the server consults. */
 export interface FaultController extends FaultInjector {
-  /** Consumes one `failNext` credit or draws the rates for one call of `operation`. */
-  decide(operation: string): FaultDecision;
+  /**
+   * Consumes one `failNext` credit or draws the rates for one call of `operation` in `region`;
+   * Region-specific faults come first, then those for every Region.
+   */
+  decide(operation: string, region?: string): FaultDecision;
 }
 
 const throttling: InjectedError = {
@@ -34,48 +38,69 @@ const serverError = (message: string): InjectedError => ({
   message,
 });
 
+const ANY_REGION = '*';
+
+const checkSettings = (next: FaultSettings): void => {
+  for (const rate of [next.throttleRate, next.serverErrorRate]) {
+    if (rate !== undefined && !(rate >= 0 && rate <= 1))
+      throw new RangeError('Fault rates must be between 0 and 1.');
+  }
+  if (next.latencyMs !== undefined && !(next.latencyMs >= 0)) {
+    throw new RangeError('latencyMs must be 0 or more.');
+  }
+};
+
+const plannedError = (operation: string, code: string): InjectedError => {
+  if (code === 'ThrottlingException') return throttling;
+  const status = code === 'InternalServiceError' ? 500 : 400;
+  return { code, status, message: `Injected fault: ${operation} failed.` };
+};
+
 /** A fault controller; `random` (0..1) is injectable for tests. */
 export const createFaultController = (random: () => number = Math.random): FaultController => {
-  let settings: FaultSettings = {};
+  // Keyed by Region (`*` for every Region).
+  const settings = new Map<string, FaultSettings>();
   const pending = new Map<string, { count: number; code: string }>();
+  const pendingKey = (region: string, operation: string): string => `${region}|${operation}`;
+
+  const takePlanned = (operation: string, region: string | undefined) => {
+    for (const where of region === undefined ? [ANY_REGION] : [region, ANY_REGION]) {
+      const key = pendingKey(where, operation);
+      const planned = pending.get(key);
+      if (planned === undefined) continue;
+      planned.count -= 1;
+      if (planned.count <= 0) pending.delete(key);
+      return planned;
+    }
+    return undefined;
+  };
+
   return {
-    set(next) {
-      for (const rate of [next.throttleRate, next.serverErrorRate]) {
-        if (rate !== undefined && !(rate >= 0 && rate <= 1))
-          throw new RangeError('Fault rates must be between 0 and 1.');
-      }
-      if (next.latencyMs !== undefined && !(next.latencyMs >= 0)) {
-        throw new RangeError('latencyMs must be 0 or more.');
-      }
-      settings = { ...next };
+    set(next, region) {
+      checkSettings(next);
+      settings.set(region ?? ANY_REGION, { ...next });
     },
-    failNext(operation, count, errorCode = 'InternalServiceError') {
+    failNext(operation, count, errorCode = 'InternalServiceError', region) {
       if (!Number.isInteger(count) || count < 0)
         throw new RangeError('count must be a whole number.');
-      if (count === 0) pending.delete(operation);
-      else pending.set(operation, { count, code: errorCode });
+      const key = pendingKey(region ?? ANY_REGION, operation);
+      if (count === 0) pending.delete(key);
+      else pending.set(key, { count, code: errorCode });
     },
     clear() {
-      settings = {};
+      settings.clear();
       pending.clear();
     },
-    decide(operation) {
-      const latencyMs = settings.latencyMs ?? 0;
-      const planned = pending.get(operation);
-      if (planned !== undefined) {
-        planned.count -= 1;
-        if (planned.count <= 0) pending.delete(operation);
-        const status = planned.code === 'InternalServiceError' ? 500 : 400;
-        const error =
-          planned.code === 'ThrottlingException'
-            ? throttling
-            : { code: planned.code, status, message: `Injected fault: ${operation} failed.` };
-        return { latencyMs, error };
-      }
-      if (settings.throttleRate !== undefined && random() < settings.throttleRate) {
+    decide(operation, region) {
+      const active =
+        (region === undefined ? undefined : settings.get(region)) ?? settings.get(ANY_REGION) ?? {};
+      const latencyMs = active.latencyMs ?? 0;
+      const planned = takePlanned(operation, region);
+      if (planned !== undefined) return { latencyMs, error: plannedError(operation, planned.code) };
+      if (active.throttleRate !== undefined && random() < active.throttleRate) {
         return { latencyMs, error: throttling };
       }
-      if (settings.serverErrorRate !== undefined && random() < settings.serverErrorRate) {
+      if (active.serverErrorRate !== undefined && random() < active.serverErrorRate) {
         return {
           latencyMs,
           error: serverError('An error occurred on the server side (injected fault).'),

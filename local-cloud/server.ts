@@ -110,7 +110,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       answer = jsonError(code, 400, message);
       logged = { operation, secretId: secretIdOf(body), outcome: code };
     } else {
-      const decision = options.faults.decide(operation);
+      const decision = options.faults.decide(operation, scope.region);
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       const fault = decision.error;
       if (fault !== undefined) {

@@ -36,13 +36,17 @@ export interface FaultSettings {
 }
 
 export interface FaultInjector {
-  /** Replaces the standing fault settings. */
-  set(settings: FaultSettings): void;
+  /**
+   * Replaces the standing fault settings, of every Region or only of `region` (a Region's own
+   * settings replace those for every Region there).
+   */
+  set(settings: FaultSettings, region?: string): void;
   /**
    * Fails the next `count` calls of `operation` (e.g. `PutSecretValue`) with `errorCode`
-   * (default `InternalServiceError`, HTTP 500), before they change anything.
+   * (default `InternalServiceError`, HTTP 500), before they change anything; in every Region, or
+   * only in `region` (e.g. to take one replica Region down).
    */
-  failNext(operation: string, count: number, errorCode?: string): void;
+  failNext(operation: string, count: number, errorCode?: string, region?: string): void;
   /** Removes every fault. */
   clear(): void;
 }
