@@ -29,6 +29,11 @@ export interface DispatcherOptions {
   readonly concurrency?: number;
   /** Invocations per delivery before it goes to the dead letters (default 3, as Lambda's async retries). */
   readonly maxAttempts?: number;
+  /**
+   * Deliver as soon as events are published, as EventBridge does (default false: events wait
+   * for `flush`, so a test can queue many and then shuffle them).
+   */
+  readonly autoDeliver?: boolean;
 }
 
 /** One invocation's outcome. */
@@ -43,14 +48,22 @@ export interface DeliveryRecord {
 
 /** The dispatcher. */
 export interface EventDispatcher {
-  /** Queues an event; nothing is delivered until `flush`. */
+  /** Queues an event for every matching target (delivered at once with `autoDeliver`). */
   publish(event: EventBridgeEvent): void;
-  /** Delivers everything queued (and anything published meanwhile); resolves this flush's records. */
+  /**
+   * Delivers everything queued and anything published meanwhile (events the deliveries cause
+   * included), until nothing is queued or in flight; resolves the records made meanwhile.
+   */
   flush(): Promise<readonly DeliveryRecord[]>;
   /** Every delivery so far. */
   deliveries(): readonly DeliveryRecord[];
   /** Deliveries that failed `maxAttempts` times. */
   deadLetters(): readonly { readonly target: string; readonly event: EventBridgeEvent }[];
+  /**
+   * Takes every dead letter off the list and queues it again with fresh attempts (as a replay
+   * from the dead-letter queue would); `flush` delivers them. Resolves how many were queued.
+   */
+  redriveDeadLetters(): number;
 }
 
 /** A small seeded PRNG (mulberry32): the same seed replays the same order. */
@@ -76,22 +89,15 @@ export const createEventDispatcher = (options: DispatcherOptions): EventDispatch
   const maxAttempts = options.maxAttempts ?? 3;
   const queue: Delivery[] = [];
   const records: DeliveryRecord[] = [];
-  const dead: { target: string; event: EventBridgeEvent }[] = [];
+  const dead: { target: EventTarget; event: EventBridgeEvent }[] = [];
+  let draining: Promise<void> | undefined;
 
   const enqueue = (delivery: Delivery): void => {
     const at = options.shuffle === true ? Math.floor(random() * (queue.length + 1)) : queue.length;
     queue.splice(at, 0, delivery);
   };
 
-  const publish = (event: EventBridgeEvent): void => {
-    for (const target of options.targets) {
-      if (!matchesPattern(target.pattern, event)) continue;
-      enqueue({ target, event, attempt: 1 });
-      if (random() < (options.duplicateRate ?? 0)) enqueue({ target, event, attempt: 1 });
-    }
-  };
-
-  const deliverOne = async (delivery: Delivery, into: DeliveryRecord[]): Promise<void> => {
+  const deliverOne = async (delivery: Delivery): Promise<void> => {
     const base = {
       target: delivery.target.name,
       eventId: delivery.event.id,
@@ -100,31 +106,66 @@ export const createEventDispatcher = (options: DispatcherOptions): EventDispatch
     };
     try {
       await delivery.target.deliver(delivery.event);
-      into.push({ ...base, outcome: 'ok' });
+      records.push({ ...base, outcome: 'ok' });
     } catch (error) {
-      into.push({
+      records.push({
         ...base,
         outcome: 'failed',
         error: error instanceof Error ? error.message : String(error),
       });
       if (delivery.attempt < maxAttempts) enqueue({ ...delivery, attempt: delivery.attempt + 1 });
-      else dead.push({ target: delivery.target.name, event: delivery.event });
+      else dead.push({ target: delivery.target, event: delivery.event });
     }
   };
 
-  const flush = async (): Promise<readonly DeliveryRecord[]> => {
-    const flushed: DeliveryRecord[] = [];
+  /** One round of workers; they stop when the queue is empty. */
+  const drainOnce = async (): Promise<void> => {
     const worker = async (): Promise<void> => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-        await deliverOne(next, flushed);
+        await deliverOne(next);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
-    records.push(...flushed);
-    return flushed;
   };
 
-  return { publish, flush, deliveries: () => [...records], deadLetters: () => [...dead] };
+  const flush = async (): Promise<readonly DeliveryRecord[]> => {
+    const from = records.length;
+    // A worker that found the queue empty stops while others still deliver and may publish
+    // more (the functions' own writes): go round until a round ends with nothing queued.
+    while (queue.length > 0 || draining !== undefined) {
+      draining ??= drainOnce().finally(() => {
+        draining = undefined;
+      });
+      await draining;
+    }
+    return records.slice(from);
+  };
+
+  const publish = (event: EventBridgeEvent): void => {
+    for (const target of options.targets) {
+      if (!matchesPattern(target.pattern, event)) continue;
+      enqueue({ target, event, attempt: 1 });
+      if (random() < (options.duplicateRate ?? 0)) enqueue({ target, event, attempt: 1 });
+    }
+    if (options.autoDeliver === true && draining === undefined && queue.length > 0) {
+      void flush();
+    }
+  };
+
+  const redriveDeadLetters = (): number => {
+    const letters = dead.splice(0, dead.length);
+    for (const letter of letters)
+      enqueue({ target: letter.target, event: letter.event, attempt: 1 });
+    return letters.length;
+  };
+
+  return {
+    publish,
+    flush,
+    deliveries: () => [...records],
+    deadLetters: () => dead.map((letter) => ({ target: letter.target.name, event: letter.event })),
+    redriveDeadLetters,
+  };
 };
 
 /**
