@@ -109,7 +109,7 @@ export const measureRotations = async (
     const after = await testCase.logins.read();
     const entries = stack.cloud.requestLog
       .entries()
-      .filter((entry) => entry.operation !== 'RotateSecret');
+      .filter((entry) => entry.caller === 'local-rotate');
     calls.push(entries.length);
     const loginCount = after.succeeded - before.succeeded + (after.failed - before.failed);
     logins.push(loginCount);

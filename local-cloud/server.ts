@@ -27,15 +27,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-/** Region and service from the Authorization header's credential scope. */
+/** Access key, Region and service from the Authorization header's credential scope. */
 export const parseCredentialScope = (
   authorization: string | undefined,
-): { region: string; service: string } | undefined => {
+): { accessKeyId: string; region: string; service: string } | undefined => {
   const match = authorization === undefined ? null : SCOPE.exec(authorization);
-  return match?.[1] !== undefined && match[2] !== undefined
-    ? { region: match[1], service: match[2] }
+  return match?.[1] !== undefined && match[2] !== undefined && match[3] !== undefined
+    ? { accessKeyId: match[1], region: match[2], service: match[3] }
     : undefined;
 };
 
@@ -145,6 +145,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         service: logService,
         operation: logged.operation,
         region: scope?.region ?? '',
+        caller: scope?.accessKeyId,
         secretId: logged.secretId,
         outcome: logged.outcome,
         durationMs: performance.now() - started,

@@ -11,6 +11,11 @@ export interface RequestLogEntry {
   readonly operation: string;
   /** The Region from the request's SigV4 credential scope. */
   readonly region: string;
+  /**
+   * The access key id that signed the request, standing for the caller's identity (as the
+   * principal in CloudTrail); each local function signs with `local-<function key>`.
+   */
+  readonly caller: string | undefined;
   /** The secret the request named (SecretId or Name as sent), when it named one. */
   readonly secretId: string | undefined;
   /** `ok`, or the error code returned (`ResourceNotFoundException`, `ThrottlingException`, ...). */

@@ -8,13 +8,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startPostgresReplica } from '../databases/postgres-replica.js';
 import { startPostgres } from '../databases/postgres-server.js';
+import { createLocalRds } from '../rds/index.js';
 import { startLocalStack } from '../stack.js';
 import { runAlternatingUsersScene } from './alternating-users.js';
 import { bold, dim, heading, line } from './output.js';
+import { runReplicationScene } from './replication.js';
 import { runSingleUserScene } from './single-user.js';
 import { StepTimeline } from './step-timeline.js';
 
+const PRIMARY = 'us-east-1';
+const RECOVERY = 'us-west-2';
 const cleanups: (() => Promise<void> | void)[] = [];
 
 const cleanUp = async (): Promise<void> => {
@@ -35,6 +40,9 @@ const main = async (): Promise<void> => {
   const postgres = await startPostgres();
   cleanups.push(() => postgres.stop());
   line('PostgreSQL', `127.0.0.1:${postgres.port} (real server, TLS from a local CA)`);
+  const replica = await startPostgresReplica(postgres);
+  cleanups.push(() => replica.stop());
+  line('replica', `127.0.0.1:${replica.port} (physical streaming replica of the primary)`);
 
   const caDir = mkdtempSync(join(tmpdir(), 'rotasync-demo-'));
   cleanups.push(() => rmSync(caDir, { recursive: true, force: true }));
@@ -42,12 +50,42 @@ const main = async (): Promise<void> => {
   writeFileSync(caFile, postgres.caCertPem ?? '');
 
   const timeline = new StepTimeline();
+  const accountId = '123456789012';
+  const rds = createLocalRds({
+    accountId,
+    instances: [
+      {
+        region: PRIMARY,
+        identifier: 'orders-db',
+        engine: 'postgres',
+        host: postgres.host,
+        port: postgres.port,
+      },
+      {
+        region: RECOVERY,
+        identifier: 'orders-db-west',
+        engine: 'postgres',
+        host: replica.host,
+        port: replica.port,
+        readReplicaOf: `arn:aws:rds:${PRIMARY}:${accountId}:db:orders-db`,
+      },
+    ],
+  });
   const stack = await startLocalStack({
+    region: PRIMARY,
+    recoveryRegions: [RECOVERY],
+    // Only secrets tagged rotasync:replicate-to replicate, so scenes 1 and 2 stay single-Region.
+    params: { replicaRegions: '' },
+    extraServices: { rds },
+    events: { autoDeliver: true },
     environment: { ROTASYNC_CA_BUNDLE: caFile },
     onFunctionOutput: (_name, text) => timeline.record(text),
   });
   cleanups.push(() => stack.stop());
-  line('local cloud', `${stack.cloud.endpoint} (Secrets Manager; functions from serverless.yml)`);
+  line(
+    'local cloud',
+    `${stack.cloud.endpoint} (Secrets Manager and RDS in ${PRIMARY} and ${RECOVERY}; functions and event rules from serverless.yml)`,
+  );
   line('rotate', dim(stack.functionArn('rotate')));
 
   // The local cloud checks no signature; any credentials do.
@@ -60,6 +98,7 @@ const main = async (): Promise<void> => {
 
   await runSingleUserScene({ stack, sm, postgres, timeline });
   await runAlternatingUsersScene({ stack, sm, postgres, timeline });
+  await runReplicationScene({ stack, sm, postgres, timeline, replica, recoveryRegion: RECOVERY });
 
   heading('Done');
   line('total', `${((Date.now() - started) / 1000).toFixed(1)} s; servers stopped, files removed`);

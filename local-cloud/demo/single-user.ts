@@ -97,10 +97,9 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
       `an application reading AWSCURRENT for every login meanwhile: ${watch.attempts} logins, ` +
         `${watch.refused} refused, all inside the window`,
     );
-    const calls = stack.cloud.requestLog
+    const functionCalls = stack.cloud.requestLog
       .entries()
-      .filter((entry) => entry.operation !== 'RotateSecret' && entry.secretId === arn);
-    const functionCalls = calls.length - watch.attempts;
+      .filter((entry) => entry.caller === 'local-rotate').length;
     line('', dim(`Secrets Manager calls by the rotation function: ${functionCalls}`));
     const current = await readStage('AWSCURRENT');
     const previous = await readStage('AWSPREVIOUS');

@@ -131,8 +131,9 @@ export class FunctionHost {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       TZ: 'UTC',
-      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      // Each function signs as itself, so the request log can tell callers apart (its role, in AWS).
+      AWS_ACCESS_KEY_ID: `local-${fn.key}`,
+      AWS_SECRET_ACCESS_KEY: 'local',
       ...fn.environment,
       ...this.#options.environment,
       AWS_REGION: region,

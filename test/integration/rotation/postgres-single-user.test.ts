@@ -133,7 +133,7 @@ describe('PostgreSQL single-user rotation through RotateSecret', () => {
     expect(outcome.failedStep, outcome.error).toBeUndefined();
     const calls = harness.stack.cloud.requestLog
       .entries()
-      .filter((entry) => entry.operation !== 'RotateSecret');
+      .filter((entry) => entry.caller === 'local-rotate');
     expect(calls.map((entry) => entry.operation)).toEqual([
       'DescribeSecret',
       'GetSecretValue',

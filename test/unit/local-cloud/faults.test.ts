@@ -61,6 +61,7 @@ describe('request log', () => {
       service: 'secretsmanager' as const,
       operation,
       region: 'us-east-1',
+      caller: undefined,
       secretId: undefined,
       outcome: 'ok',
       durationMs: 0.1,
