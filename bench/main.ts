@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the figures quoted in the README, measured on this machine against real
  * PostgreSQL and MariaDB servers and the local cloud. Prints tables; asserts nothing.
- *   BENCH_ROUNDS   rotations measured per case (default 20)
+ *   BENCH_ROUNDS          rotations measured per case (default 20)
+ *   BENCH_SWEEP_SECRETS   secrets in the reconcile sweep (default 1000)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { startPostgres } from '../local-cloud/databases/postgres-server.js';
 import type { RunningDatabase } from '../local-cloud/databases/running-database.js';
 import { startLocalCloud } from '../local-cloud/index.js';
 import { startLocalStack } from '../local-cloud/stack.js';
+// The sweep's set-up is shared with its integration test (sweep-cost.test.ts), not copied.
+import { measureSweepReads } from '../test/helpers/replication-stack.js';
 import { measureThroughput } from './local-cloud-throughput.js';
 import { mariadbLoginCounter, postgresLoginCounter } from './login-counters.js';
 import { measureRotations, type RotationFigures } from './rotation.js';
@@ -52,6 +55,8 @@ const createMariaUser = (server: RunningDatabase) => async (name: string, passwo
 
 const ms = (value: number | undefined): string =>
   value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1);
+
+const sweepSecrets = Number(process.env.BENCH_SWEEP_SECRETS ?? 1000);
 
 const main = async (): Promise<void> => {
   console.log(
@@ -174,6 +179,34 @@ const main = async (): Promise<void> => {
       row.perSecond.toFixed(0),
       ms(row.p50Ms),
       ms(row.p99Ms),
+    ]),
+  );
+
+  const sweeps = [];
+  for (const regionCount of [1, 2]) {
+    const started = performance.now();
+    const counts = await measureSweepReads(sweepSecrets, regionCount);
+    sweeps.push({ counts, seconds: (performance.now() - started) / 1000 });
+  }
+  printTable(
+    `reconcile sweep over ${sweepSecrets} unchanged, replicated secrets (one invocation; calls from the request log)`,
+    [
+      'recovery Regions',
+      'reads',
+      'ListSecrets',
+      'BatchGetSecretValue',
+      'writes',
+      'N·R/20',
+      'whole run s',
+    ],
+    sweeps.map(({ counts, seconds }) => [
+      String(counts.regionCount),
+      String(counts.reads),
+      String(counts.byOperation.ListSecrets ?? 0),
+      String(counts.batchReads),
+      String(counts.writes),
+      String(Math.ceil((counts.secretCount * counts.regionCount) / 20)),
+      seconds.toFixed(1),
     ]),
   );
 };
