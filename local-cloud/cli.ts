@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLocalCloud } from './index.js';
-import type { FunctionInvoker, LocalCloud } from './types.js';
+import { startLocalStack } from './stack.js';
+import type { LocalCloud } from './types.js';
 
 export interface CliOptions {
   readonly port: number;
@@ -33,18 +33,23 @@ export const parseCliOptions = (
   return { port, stateFile: values.state ?? '.rotasync/local-cloud.json' };
 };
 
-/** Starts the local cloud, prints how to reach it, and stops it on SIGINT/SIGTERM. */
+/**
+ * Starts the local cloud with the project's functions (so RotateSecret invokes the real `rotate`
+ * function, and changes reach `replicate` through the serverless.yml event rules), prints how to
+ * reach it, and stops it on SIGINT/SIGTERM.
+ */
 export const runCli = async (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  invokeFunction?: FunctionInvoker,
 ): Promise<LocalCloud> => {
   const options = parseCliOptions(argv, env);
-  const cloud = await startLocalCloud({
+  const stack = await startLocalStack({
     port: options.port,
     stateFile: options.stateFile,
-    ...(invokeFunction === undefined ? {} : { invokeFunction }),
+    events: { autoDeliver: true },
+    onFunctionOutput: (name, text) => console.log(`[${name}] ${text}`),
   });
+  const cloud = stack.cloud;
   console.log(`Rotasync local cloud listening on ${cloud.endpoint}`);
   console.log(`State file: ${options.stateFile}`);
   console.log('Point the AWS CLI or an SDK at it, for example:');
@@ -52,17 +57,16 @@ export const runCli = async (
     `  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url ${cloud.endpoint} secretsmanager list-secrets`,
   );
   console.log(`  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${cloud.endpoint}`);
-  if (invokeFunction === undefined) {
-    console.log(
-      'No rotation function invoker is wired: RotateSecret answers InvalidRequestException.',
-    );
+  console.log('Functions (from serverless.yml), for --rotation-lambda-arn and by hand:');
+  for (const fn of stack.project.functions) {
+    console.log(`  ${fn.key.padEnd(10)} ${stack.functionArn(fn.key)}`);
   }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping the local cloud`);
-    cloud.stop().then(
+    stack.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('local cloud: stop failed', error);

@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Persists the Secrets Manager state to this file. */
   readonly stateFile?: string;
+  /** Loopback port of the endpoint; a free one when absent. */
+  readonly port?: number;
   /** More local services, e.g. `{ rds: createLocalRds(...) }`. */
   readonly extraServices?: Readonly<Record<string, ServiceHandler>>;
   /** Receives every line the functions print. */
@@ -124,6 +126,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let functions: FunctionHost | undefined;
   const cloud = await startLocalCloud({
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+    ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.extraServices ? { extraServices: options.extraServices } : {}),
     invokeFunction: async (arn, payload, invokeRegion) => {
       if (!functions) throw new Error('the local functions are not started');
