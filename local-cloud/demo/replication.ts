@@ -104,9 +104,6 @@ export const runReplicationScene = async (context: ReplicationSceneContext) => {
     const rotated = JSON.parse(primaryValue.SecretString ?? '{}') as { password: string };
     const copy = await readReplicaSecret();
     const replicatedAt = Date.now();
-    const deliveries = stack.events
-      .deliveries()
-      .filter((delivery) => delivery.target === 'replicate');
     line(
       'rotation',
       `in ${stack.region}: ${ms(rotatedAt - startedAt)}; ${recoveryRegion} had the new value ` +
