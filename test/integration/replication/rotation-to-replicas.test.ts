@@ -143,6 +143,9 @@ describe('a rotation in the primary Region', () => {
     await session.end();
     expect(write).toBe('25006'); // read-only, as a replica is
     expect(harness.stack.events.deadLetters()).toEqual([]);
+    // No function (rotate, replicate) printed the new password anywhere.
+    expect(harness.functionOutput.length).toBeGreaterThan(0);
+    expect(harness.functionOutput.join('\n')).not.toContain(password);
   });
 
   it('copies a tag change to the replicas without a new version', async () => {
