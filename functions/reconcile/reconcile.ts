@@ -1,6 +1,7 @@
 /**
  * The reconcile sweep: compares every replicated secret in the source Region with its replica
- * in each target Region and repairs drift through {@link replicateSecret}.
+ * in each target Region and repairs drift through {@link replicateSecret}. Only secrets under
+ * the replicated-secret prefix are listed, read or repaired: the role allows no others.
  *
  * Cost grows with the number of secrets, not their history: values are read with
  * BatchGetSecretValue, 20 secrets a call, so N unchanged secrets in R target Regions cost
@@ -14,6 +15,7 @@ import { mapWithConcurrency } from '../replicate/concurrency.js';
 import { parseSecretObject, planEndpoint, rewriteEndpoint } from '../replicate/endpoint-rewrite.js';
 import { type ReplicateDeps, replicateSecret } from '../replicate/replicate-secret.js';
 import { defaultRetryPolicy, withRetry } from '../replicate/retry.js';
+import { isUnderPrefix } from '../replicate/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '../replicate/target-selection.js';
 import { rateLimitWrites } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
@@ -120,10 +122,16 @@ interface Pair {
   readonly region: string;
 }
 
+/**
+ * Every secret of `region` under `prefix` (and carrying `tagKey`, when given). ListSecrets
+ * filters by name prefix; the ARN check after it keeps out anything the filter let through
+ * that the role's `secret:<prefix>*` would refuse, so the sweep never reads it.
+ */
 const listAll = async (
   store: ReplicaStore,
   region: string,
   retry: <T>(run: () => Promise<T>) => Promise<T>,
+  prefix: string,
   tagKey?: string,
 ): Promise<StoredSecret[]> => {
   const all: StoredSecret[] = [];
@@ -131,10 +139,15 @@ const listAll = async (
   do {
     const options = {
       ...(tagKey === undefined ? {} : { tagKey }),
+      ...(prefix === '' ? {} : { namePrefix: prefix }),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
     const page = await retry(() => store(region).list(options));
-    all.push(...page.secrets);
+    all.push(
+      ...page.secrets.filter((secret) =>
+        isUnderPrefix(secret.arn === '' ? secret.name : secret.arn, prefix),
+      ),
+    );
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
   return all;
@@ -171,7 +184,8 @@ export const reconcile = async (
   const writeStore = rateLimitWrites(deps.store, bucket);
   const errors: { secret: string; error: string }[] = [];
 
-  const sources = await listAll(deps.store, sourceRegion, retry);
+  const prefix = deps.config.replicatedSecretPrefix;
+  const sources = await listAll(deps.store, sourceRegion, retry, prefix);
   const pairs: Pair[] = [];
   for (const secret of sources) {
     try {
@@ -230,7 +244,7 @@ export const reconcile = async (
     }
     // Replicas whose source is gone or no longer replicates here.
     const wanted = new Set(here.map((pair) => pair.secret.arn));
-    const replicas = await listAll(deps.store, region, retry, SOURCE_ARN_TAG);
+    const replicas = await listAll(deps.store, region, retry, prefix, SOURCE_ARN_TAG);
     for (const replica of replicas) {
       const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
       if (sourceArn.split(':')[3] !== sourceRegion || wanted.has(sourceArn)) continue;

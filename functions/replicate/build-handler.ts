@@ -13,6 +13,7 @@ import type { KnownValues } from '../../shared/known-values.js';
 import { errorBoundary } from '../../shared/middleware/error-boundary.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
 import { type ReplicateDeps, type ReplicationReport, replicateSecret } from './replicate-secret.js';
+import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from './secret-prefix.js';
 
 /** What the chain is built from. */
 export interface ReplicateHandlerParts {
@@ -23,8 +24,9 @@ export interface ReplicateHandlerParts {
 
 /**
  * The replicate handler: parse the EventBridge event (InvalidEventError before any AWS call),
- * replicate from the event's Region, log the report (ids and outcomes only), and let
- * ReplicationFailedError through so Lambda retries and then dead-letters the event.
+ * ignore a secret outside the replicated-secret prefix (no AWS call), replicate from the event's
+ * Region, log the report (ids and outcomes only), and let ReplicationFailedError through so
+ * Lambda retries and then dead-letters the event.
  */
 export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHandlerParts) =>
   middy<ParsedSecretChangeEvent, ReplicationReport | undefined>()
@@ -43,6 +45,11 @@ export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHa
     .handler(async (event) => {
       if (event.outcome === 'ignored') {
         logger.info('event needs no replication', { reason: event.reason });
+        return undefined;
+      }
+      // The rules match every secret in the Region; the roles only those under the prefix.
+      if (!isUnderPrefix(event.secretId, deps.config.replicatedSecretPrefix)) {
+        logger.info('event needs no replication', { reason: OUTSIDE_PREFIX_REASON });
         return undefined;
       }
       const report = await replicateSecret(

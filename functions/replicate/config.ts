@@ -20,6 +20,11 @@ export interface ReplicationConfig {
   readonly endpointOverrides: Readonly<Record<string, DbEndpoint>>;
   /** ROTASYNC_DELETE_RECOVERY_DAYS (7..30, default 7): the recovery window of replica deletions. */
   readonly recoveryWindowInDays: number;
+  /**
+   * ROTASYNC_REPLICATED_SECRET_PREFIX (default '': every secret): only secrets whose names start
+   * with it are read, replicated and swept, matching the IAM roles' `secret:<prefix>*`.
+   */
+  readonly replicatedSecretPrefix: string;
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
@@ -66,6 +71,21 @@ const parseRegionMap = <T>(
   return Object.fromEntries(entries);
 };
 
+// Secret-name characters (RDS-managed secrets add `!`, as in rds!db-…). A leading `!` would
+// negate the ListSecrets name filter; `*` and `?` would be wildcards in the IAM pattern.
+const SECRET_PREFIX_PATTERN = /^([A-Za-z0-9/_+=.@-][A-Za-z0-9/_+=.@!-]{0,511})?$/;
+
+/** Validates the replicated-secret prefix; throws ConfigurationError naming `what`. */
+export const parseSecretPrefix = (text: string, what: string): string => {
+  const prefix = text.trim();
+  if (!SECRET_PREFIX_PATTERN.test(prefix)) {
+    throw new ConfigurationError(
+      `${what} must be a secret-name prefix (letters, digits, /_+=.@-! and no leading !)`,
+    );
+  }
+  return prefix;
+};
+
 /** Reads and validates the replication settings; throws ConfigurationError on a bad one. */
 export const loadReplicationConfig = (
   env: Readonly<Record<string, string | undefined>>,
@@ -84,5 +104,9 @@ export const loadReplicationConfig = (
       parseEndpoint,
     ),
     recoveryWindowInDays: days,
+    replicatedSecretPrefix: parseSecretPrefix(
+      env.ROTASYNC_REPLICATED_SECRET_PREFIX ?? '',
+      'ROTASYNC_REPLICATED_SECRET_PREFIX',
+    ),
   };
 };

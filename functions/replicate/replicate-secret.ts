@@ -40,6 +40,7 @@ import type { SecretChangeKind } from '../../shared/inputs/secret-change-event.j
 import type { ReplicationConfig } from './config.js';
 import { type EndpointSource, planEndpoint, rewriteEndpoint } from './endpoint-rewrite.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from './retry.js';
+import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from './secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from './target-selection.js';
 
 /** Tag on a replica: the source version id it holds. */
@@ -328,6 +329,7 @@ const replicateDeletion = async (
 
 /**
  * Replicates a secret's current value (or its deletion, when configured) to its target Regions.
+ * A secret outside the configured prefix is not touched (report with replicated false).
  * Resolves the report; throws {@link ReplicationFailedError} when any Region failed, and the
  * store's error when the source itself cannot be read.
  */
@@ -335,6 +337,11 @@ export const replicateSecret = async (
   request: ReplicateRequest,
   deps: ReplicateDeps,
 ): Promise<ReplicationReport> => {
+  const base = { secretId: request.secretId, sourceRegion: request.sourceRegion };
+  // Outside the prefix the roles allow no call at all: skip before the first one.
+  if (!isUnderPrefix(request.secretId, deps.config.replicatedSecretPrefix)) {
+    return { ...base, replicated: false, reason: OUTSIDE_PREFIX_REASON, regions: [] };
+  }
   const policy = deps.retry ?? defaultRetryPolicy;
   const ctx: Context = {
     request,
@@ -342,7 +349,6 @@ export const replicateSecret = async (
     source: deps.store(request.sourceRegion),
     retry: (operation) => withRetry(operation, policy),
   };
-  const base = { secretId: request.secretId, sourceRegion: request.sourceRegion };
   const meta = await ctx.retry(() => ctx.source.describe(request.secretId));
   const restrict = (regions: readonly string[]): readonly string[] =>
     request.onlyRegions === undefined

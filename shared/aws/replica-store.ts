@@ -7,6 +7,7 @@
 
 import type {
   DescribeSecretCommandOutput,
+  Filter,
   SecretListEntry,
   Tag,
 } from '@aws-sdk/client-secrets-manager';
@@ -66,6 +67,14 @@ export interface SecretPage {
   readonly nextToken?: string;
 }
 
+/** What {@link RegionalSecrets.list} filters on, and where it continues. */
+export interface ListOptions {
+  readonly tagKey?: string;
+  /** A name prefix (non-empty, no leading `!`, which would negate the filter). */
+  readonly namePrefix?: string;
+  readonly nextToken?: string;
+}
+
 /** Secrets Manager in one Region, as replication uses it. */
 export interface RegionalSecrets {
   readonly region: string;
@@ -90,8 +99,11 @@ export interface RegionalSecrets {
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** DeleteSecret with a recovery window (days, 7..30). */
   remove(secretId: string, recoveryWindowInDays: number): Promise<void>;
-  /** ListSecrets, one page; `tagKey` keeps only secrets carrying that tag key. */
-  list(options?: { readonly tagKey?: string; readonly nextToken?: string }): Promise<SecretPage>;
+  /**
+   * ListSecrets, one page; `tagKey` keeps only secrets carrying that tag key, `namePrefix` only
+   * secrets whose names start with it (the filters AND together).
+   */
+  list(options?: ListOptions): Promise<SecretPage>;
 }
 
 /** Gives the Secrets Manager port for a Region. */
@@ -319,17 +331,22 @@ export class SecretsManagerRegionalSecrets implements RegionalSecrets {
     );
   }
 
-  public async list(
-    options: { readonly tagKey?: string; readonly nextToken?: string } = {},
-  ): Promise<SecretPage> {
+  public async list(options: ListOptions = {}): Promise<SecretPage> {
+    // `name` is a case-sensitive prefix match; an empty prefix means no filter.
+    const filters: Filter[] = [
+      ...(options.tagKey === undefined
+        ? []
+        : [{ Key: 'tag-key' as const, Values: [options.tagKey] }]),
+      ...(options.namePrefix === undefined || options.namePrefix === ''
+        ? []
+        : [{ Key: 'name' as const, Values: [options.namePrefix] }]),
+    ];
     const output = await this.#call('ListSecrets', undefined, () =>
       this.#client.send(
         new ListSecretsCommand({
           MaxResults: 100,
           ...(options.nextToken === undefined ? {} : { NextToken: options.nextToken }),
-          ...(options.tagKey === undefined
-            ? {}
-            : { Filters: [{ Key: 'tag-key', Values: [options.tagKey] }] }),
+          ...(filters.length === 0 ? {} : { Filters: filters }),
         }),
       ),
     );

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type ReconcileDeps, reconcile } from '../../../../functions/reconcile/reconcile.js';
 import { TokenBucket } from '../../../../functions/reconcile/token-bucket.js';
 import { replicateSecret } from '../../../../functions/replicate/replicate-secret.js';
+import type { ListOptions, ReplicaStore } from '../../../../shared/aws/replica-store.js';
 import { FakeSecretsManager } from '../replicate/fake-secrets-manager.js';
 import {
   CANARY,
@@ -198,6 +199,111 @@ describe('reconcile', () => {
     // Assess
     expect(report).toMatchObject({ checked: 2, inSync: 2, failed: 1 });
     expect(report.errors[0]?.error).toMatch(/ConfigurationError: .*"Mars", not a Region name/);
+  });
+});
+
+describe('reconcile: replicated-secret prefix', () => {
+  /** Records what each list call asked for and which ids each batch read named. */
+  const spying = (store: ReplicaStore, dropNameFilter = false) => {
+    const lists: { region: string; options: ListOptions }[] = [];
+    const batchIds: string[] = [];
+    const spied: ReplicaStore = (region) => {
+      const inner = store(region);
+      return {
+        region: inner.region,
+        describe: (id) => inner.describe(id),
+        readCurrent: (id) => inner.readCurrent(id),
+        create: (secret) => inner.create(secret),
+        putValue: (id, token, value) => inner.putValue(id, token, value),
+        promote: (id, version, from) => inner.promote(id, version, from),
+        tag: (id, tags) => inner.tag(id, tags),
+        remove: (id, days) => inner.remove(id, days),
+        readCurrentBatch: (ids) => {
+          batchIds.push(...ids);
+          return inner.readCurrentBatch(ids);
+        },
+        list: (options = {}) => {
+          lists.push({ region, options });
+          const { namePrefix: _dropped, ...rest } = options;
+          return inner.list(dropNameFilter ? rest : options);
+        },
+      };
+    };
+    return { spied, lists, batchIds };
+  };
+
+  /** team-a/ secrets in sync, team-b/ ones drifted (a stale value and an extra replica). */
+  const seedTwoTeams = async (): Promise<string[]> => {
+    const teamB: string[] = [];
+    for (const team of ['team-a', 'team-b']) {
+      for (const n of [1, 2]) {
+        const name = `${team}/db-${n}`;
+        const arn = fake.seed(SOURCE_REGION, { name, value: dbSecret(name, 'pw'), tags: TAGS });
+        if (team === 'team-b') teamB.push(arn, name);
+        await replicateSecret({ secretId: name, sourceRegion: SOURCE_REGION }, deps);
+      }
+    }
+    fake.change(SOURCE_REGION, 'team-b/db-1', dbSecret('team-b/db-1', 'newer'));
+    fake.markDeleted(SOURCE_REGION, 'team-b/db-2');
+    fake.calls.length = 0;
+    return teamB;
+  };
+
+  it('lists with the name filter and never reads or repairs a secret outside the prefix', async () => {
+    // Prepare
+    const teamB = await seedTwoTeams();
+    const { spied, lists, batchIds } = spying(fake.store);
+    const scoped: ReconcileDeps = {
+      ...deps,
+      store: spied,
+      config: config({ replicatedSecretPrefix: 'team-a/', replicateDeletes: true }),
+    };
+    // Act
+    const report = await reconcile(SOURCE_REGION, {}, scoped);
+    // Assess
+    expect(report).toMatchObject({ checked: 4, inSync: 4, repaired: 0, failed: 0, drift: [] });
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.every(({ options }) => options.namePrefix === 'team-a/')).toBe(true);
+    expect(new Set(lists.map(({ region }) => region))).toEqual(
+      new Set([SOURCE_REGION, 'eu-west-1', 'us-west-2']),
+    );
+    expect(batchIds.filter((id) => teamB.includes(id))).toEqual([]);
+    expect(fake.calls.filter((call) => teamB.includes(call.secretId ?? ''))).toEqual([]);
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('keeps out secrets outside the prefix that a looser listing returns', async () => {
+    // Prepare
+    const teamB = await seedTwoTeams();
+    const { spied, batchIds } = spying(fake.store, true);
+    const scoped: ReconcileDeps = {
+      ...deps,
+      store: spied,
+      config: config({ replicatedSecretPrefix: 'team-a/', replicateDeletes: true }),
+    };
+    // Act
+    const report = await reconcile(SOURCE_REGION, {}, scoped);
+    // Assess
+    expect(report).toMatchObject({ checked: 4, inSync: 4, repaired: 0, failed: 0, drift: [] });
+    expect(batchIds.filter((id) => teamB.includes(id))).toEqual([]);
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('sweeps every secret, without a name filter, when the prefix is empty', async () => {
+    // Prepare
+    await seedTwoTeams();
+    const { spied, lists } = spying(fake.store);
+    // Act
+    const report = await reconcile(SOURCE_REGION, { dryRun: true }, { ...deps, store: spied });
+    // Assess
+    expect(lists.every(({ options }) => options.namePrefix === undefined)).toBe(true);
+    expect(report.checked).toBe(6);
+    expect(report.drift.map((d) => d.reason).sort()).toEqual([
+      'extra-replica',
+      'extra-replica',
+      'stale-value',
+      'stale-value',
+    ]);
   });
 });
 

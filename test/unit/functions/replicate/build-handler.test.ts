@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildReplicateHandler } from '../../../../functions/replicate/build-handler.js';
 import { rememberingReplicaStore } from '../../../../functions/replicate/remembering-replica-store.js';
+import { OUTSIDE_PREFIX_REASON } from '../../../../functions/replicate/secret-prefix.js';
 import { InvalidEventError } from '../../../../shared/errors.js';
 import { KnownValues } from '../../../../shared/known-values.js';
 import { redactSecrets } from '../../../../shared/logger.js';
@@ -30,7 +31,7 @@ const sample = (name: string): unknown =>
 const invoke = <R>(handler: (event: never, ctx: Context) => Promise<R>, raw: unknown): Promise<R> =>
   handler(raw as never, context);
 
-const setup = () => {
+const setup = (replicatedSecretPrefix = '') => {
   const fake = new FakeSecretsManager(5);
   const knownValues = new KnownValues();
   const lines: string[] = [];
@@ -43,7 +44,7 @@ const setup = () => {
     deps: {
       store: rememberingReplicaStore(fake.store, knownValues),
       rds: new FakeRds(['eu-west-1']),
-      config: config(),
+      config: config({ replicatedSecretPrefix }),
       retry: noWaitRetry,
     },
     logger,
@@ -80,6 +81,51 @@ describe('buildReplicateHandler', () => {
     // Assess
     expect(report).toBeUndefined();
     expect(fake.calls).toEqual([]);
+  });
+
+  it('ignores and logs an event for a secret outside the prefix, making no call', async () => {
+    // Prepare
+    const { fake, handler, lines } = setup('staging/');
+    fake.seed('us-east-1', {
+      arn: ARN,
+      name: 'prod/app-db',
+      value: dbSecret('app', CANARY),
+      tags: { 'rotasync:replicate-to': 'eu-west-1' },
+    });
+    // Act: a CloudTrail call, the native label move and a RotationSucceeded event.
+    const reports = [
+      await invoke(handler, sample('update-secret')),
+      await invoke(handler, sample('label-updated')),
+      await invoke(handler, sample('rotation-succeeded')),
+    ];
+    vi.restoreAllMocks();
+    // Assess
+    expect(reports).toEqual([undefined, undefined, undefined]);
+    expect(fake.calls).toEqual([]);
+    const ignored = lines
+      .map((line) => JSON.parse(line) as { message?: string; reason?: string })
+      .filter((entry) => entry.message === 'event needs no replication');
+    expect(ignored.map((entry) => entry.reason)).toEqual([
+      OUTSIDE_PREFIX_REASON,
+      OUTSIDE_PREFIX_REASON,
+      OUTSIDE_PREFIX_REASON,
+    ]);
+  });
+
+  it('replicates an event for a secret under the prefix, matched on the ARN', async () => {
+    // Prepare
+    const { fake, handler } = setup('prod/app');
+    fake.seed('us-east-1', {
+      arn: ARN,
+      name: 'prod/app-db',
+      value: dbSecret('app', CANARY),
+      tags: { 'rotasync:replicate-to': 'eu-west-1' },
+    });
+    // Act
+    const report = await invoke(handler, sample('label-updated'));
+    vi.restoreAllMocks();
+    // Assess
+    expect(report?.regions).toEqual([{ region: 'eu-west-1', status: 'created', endpoint: 'rds' }]);
   });
 
   it('rejects a malformed event with InvalidEventError before any call', async () => {

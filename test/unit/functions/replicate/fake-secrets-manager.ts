@@ -336,6 +336,10 @@ export class FakeSecretsManager {
         const all = [...fake.#secrets(region).values()]
           .filter((secret) => !secret.deleted)
           .filter((secret) => options.tagKey === undefined || options.tagKey in secret.tags)
+          .filter(
+            (secret) =>
+              options.namePrefix === undefined || secret.name.startsWith(options.namePrefix),
+          )
           .sort((a, b) => a.name.localeCompare(b.name));
         const start = Number(options.nextToken ?? '0');
         const page = all.slice(start, start + fake.pageSize).map((secret) => fake.#stored(secret));

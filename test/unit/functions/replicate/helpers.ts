@@ -51,6 +51,7 @@ export const config = (overrides: Partial<ReplicationConfig> = {}): ReplicationC
   kmsKeyIds: {},
   endpointOverrides: {},
   recoveryWindowInDays: 7,
+  replicatedSecretPrefix: '',
   ...overrides,
 });
 

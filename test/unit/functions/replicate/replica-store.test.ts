@@ -219,4 +219,22 @@ describe('SecretsManagerRegionalSecrets', () => {
       Filters: [{ Key: 'tag-key', Values: ['rotasync:source-arn'] }],
     });
   });
+
+  it('adds a name filter for a name prefix, and none for the empty prefix', async () => {
+    // Prepare
+    sm.on(ListSecretsCommand).resolves({ SecretList: [] });
+    // Act
+    await store('eu-west-1').list({ tagKey: 'rotasync:source-arn', namePrefix: 'prod/' });
+    await store('eu-west-1').list({ namePrefix: '' });
+    // Assess
+    expect(sm).toHaveReceivedNthCommandWith(ListSecretsCommand, 1, {
+      MaxResults: 100,
+      Filters: [
+        { Key: 'tag-key', Values: ['rotasync:source-arn'] },
+        { Key: 'name', Values: ['prod/'] },
+      ],
+    });
+    const second = sm.commandCalls(ListSecretsCommand)[1]?.args[0].input;
+    expect(second).toEqual({ MaxResults: 100 });
+  });
 });

@@ -6,6 +6,7 @@ import {
   replicaToken,
   replicateSecret,
 } from '../../../../functions/replicate/replicate-secret.js';
+import { OUTSIDE_PREFIX_REASON } from '../../../../functions/replicate/secret-prefix.js';
 import { Sensitive } from '../../../../shared/sensitive.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { CANARY, config, dbSecret, FakeRds, noWaitRetry, SOURCE_REGION } from './helpers.js';
@@ -143,6 +144,52 @@ describe('replicateSecret: target selection', () => {
     expect(a.regions.map((r) => r.region)).toEqual(['us-west-2']);
     expect(b).toMatchObject({ replicated: false, reason: 'tag rotasync:replicate-to is none' });
     expect(fake.exists('us-west-2', 'b')).toBe(false);
+  });
+});
+
+describe('replicateSecret: replicated-secret prefix', () => {
+  it('touches no secret outside the prefix, by name or by ARN', async () => {
+    // Prepare
+    const arn = fake.seed(SOURCE_REGION, {
+      name: 'staging/orders',
+      value: dbSecret('orders', CANARY),
+      tags: { 'rotasync:replicate-to': TARGETS },
+    });
+    const scoped = { ...deps, config: config({ replicatedSecretPrefix: 'prod/' }) };
+    // Act
+    const byName = await replicateSecret(
+      { secretId: 'staging/orders', sourceRegion: SOURCE_REGION },
+      scoped,
+    );
+    const byArn = await replicateSecret(
+      { secretId: arn, sourceRegion: SOURCE_REGION, kind: 'deleted' },
+      scoped,
+    );
+    // Assess
+    for (const report of [byName, byArn]) {
+      expect(report).toMatchObject({
+        replicated: false,
+        reason: OUTSIDE_PREFIX_REASON,
+        regions: [],
+      });
+    }
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('replicates a secret under the prefix as before', async () => {
+    // Prepare
+    const arn = fake.seed(SOURCE_REGION, {
+      name: 'prod/orders',
+      value: dbSecret('orders', CANARY),
+      tags: { 'rotasync:replicate-to': TARGETS },
+    });
+    const scoped = { ...deps, config: config({ replicatedSecretPrefix: 'prod/' }) };
+    // Act
+    const report = await replicateSecret({ secretId: arn, sourceRegion: SOURCE_REGION }, scoped);
+    // Assess
+    expect(report.replicated).toBe(true);
+    expect(fake.exists('eu-west-1', 'prod/orders')).toBe(true);
+    expect(fake.exists('us-west-2', 'prod/orders')).toBe(true);
   });
 });
 

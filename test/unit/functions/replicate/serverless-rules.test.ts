@@ -97,6 +97,16 @@ describe('serverless.yml: replicate rules', () => {
   });
 });
 
+describe('serverless.yml: replicate', () => {
+  it('passes the replicated-secret prefix its role is scoped to', () => {
+    // Act
+    const replicate = fn('replicate');
+
+    // Assess
+    expect(replicate.environment).toMatchObject({ ROTASYNC_REPLICATED_SECRET_PREFIX: '' });
+  });
+});
+
 describe('serverless.yml: reconcile', () => {
   it('runs hourly by default and has the replication settings in its environment', () => {
     // Act
@@ -108,6 +118,7 @@ describe('serverless.yml: reconcile', () => {
       ROTASYNC_REPLICA_REGIONS: '',
       ROTASYNC_REPLICATE_DELETES: 'false',
       ROTASYNC_RECONCILE_WRITES_PER_SECOND: '10',
+      ROTASYNC_REPLICATED_SECRET_PREFIX: '',
     });
   });
 });

@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '../../../../functions/replicate/concurrency.
 import { loadReplicationConfig } from '../../../../functions/replicate/config.js';
 import { planEndpoint, rewriteEndpoint } from '../../../../functions/replicate/endpoint-rewrite.js';
 import { withRetry } from '../../../../functions/replicate/retry.js';
+import { isUnderPrefix } from '../../../../functions/replicate/secret-prefix.js';
 import { selectTargetRegions } from '../../../../functions/replicate/target-selection.js';
 import { ReplicaStoreError } from '../../../../shared/aws/replica-store.js';
 import { ConfigurationError } from '../../../../shared/errors.js';
@@ -25,7 +26,21 @@ describe('loadReplicationConfig', () => {
       kmsKeyIds: { 'eu-west-1': 'alias/dr' },
       endpointOverrides: { 'us-west-2': { host: 'db.example.com', port: 5433 } },
       recoveryWindowInDays: 7,
+      replicatedSecretPrefix: '',
     });
+  });
+
+  it('reads the replicated-secret prefix, trimmed, and defaults it to every secret', () => {
+    // Act
+    const scoped = loadReplicationConfig({ ROTASYNC_REPLICATED_SECRET_PREFIX: ' prod/ ' });
+    const rds = loadReplicationConfig({ ROTASYNC_REPLICATED_SECRET_PREFIX: 'rds!db-' });
+    const unset = loadReplicationConfig({});
+    const empty = loadReplicationConfig({ ROTASYNC_REPLICATED_SECRET_PREFIX: '' });
+    // Assess
+    expect(scoped.replicatedSecretPrefix).toBe('prod/');
+    expect(rds.replicatedSecretPrefix).toBe('rds!db-');
+    expect(unset.replicatedSecretPrefix).toBe('');
+    expect(empty.replicatedSecretPrefix).toBe('');
   });
 
   it.each([
@@ -33,8 +48,31 @@ describe('loadReplicationConfig', () => {
     [{ ROTASYNC_ENDPOINT_OVERRIDES: 'eu-west-1=db:99999' }, /not host:port/],
     [{ ROTASYNC_REPLICA_KMS_KEYS: 'key-without-region' }, /not region=value/],
     [{ ROTASYNC_DELETE_RECOVERY_DAYS: '3' }, /7 to 30/],
+    [{ ROTASYNC_REPLICATED_SECRET_PREFIX: 'prod/*' }, /ROTASYNC_REPLICATED_SECRET_PREFIX/],
+    [{ ROTASYNC_REPLICATED_SECRET_PREFIX: '!prod/' }, /no leading !/],
+    [{ ROTASYNC_REPLICATED_SECRET_PREFIX: 'a b' }, /secret-name prefix/],
   ])('rejects %o', (env, message) => {
     expect(() => loadReplicationConfig(env)).toThrow(message);
+  });
+});
+
+describe('isUnderPrefix', () => {
+  it.each([
+    ['prod/app', 'prod/', true],
+    ['staging/app', 'prod/', false],
+    ['anything', '', true],
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-AbCdEf', 'prod/', true],
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:staging/app-AbCdEf', 'prod/', false],
+    // IAM matches the ARN's resource part, suffix included, as `secret:<prefix>*` does.
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf', 'app-Ab', true],
+    // The account or Region in the ARN never counts as the name.
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf', 'arn', false],
+    ['Prod/app', 'prod/', false],
+  ])('%s under "%s" is %s', (secretId, prefix, expected) => {
+    // Act
+    const under = isUnderPrefix(secretId, prefix);
+    // Assess
+    expect(under).toBe(expected);
   });
 });
 
