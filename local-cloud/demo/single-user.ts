@@ -95,7 +95,7 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
     line(
       '',
       `an application reading AWSCURRENT for every login meanwhile: ${watch.attempts} logins, ` +
-        `${watch.refused} refused, all inside the window`,
+        `${watch.refused} refused`,
     );
     const functionCalls = stack.cloud.requestLog
       .entries()
