@@ -60,3 +60,29 @@ export const Stage = {
   Previous: 'AWSPREVIOUS',
   Pending: 'AWSPENDING',
 } as const;
+
+/** What a new secret starts with; everything else starts empty or off. */
+export interface NewSecretFields {
+  readonly arn: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly kmsKeyId: string | undefined;
+  readonly tags: Tag[];
+}
+
+/** A new secret record with no versions, rotation off, created at `now`. */
+export const newSecretRecord = (fields: NewSecretFields, now: number): SecretRecord => ({
+  ...fields,
+  createdDate: now,
+  lastChangedDate: now,
+  lastAccessedDate: undefined,
+  lastRotatedDate: undefined,
+  deletedDate: undefined,
+  deletionDate: undefined,
+  rotationEnabled: false,
+  rotationLambdaArn: undefined,
+  rotationRules: undefined,
+  rotationConfiguredDate: undefined,
+  versions: new Map(),
+  labels: new Map(),
+});

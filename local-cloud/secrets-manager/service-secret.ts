@@ -4,7 +4,7 @@
  * public API refuses both (names with `!`, tag keys starting with `aws:`), exactly as the service
  * does for callers, so the local setup seeds them through this door instead.
  */
-import type { SecretRecord } from './model.js';
+import { newSecretRecord } from './model.js';
 import { writeVersion } from './operations/write-version.js';
 import type { SecretsState } from './store.js';
 
@@ -23,25 +23,16 @@ export const createServiceSecret = (state: SecretsState, input: ServiceSecretInp
     throw new Error(`a secret named ${input.name} already exists in ${input.region}`);
   }
   const now = state.now();
-  const secret: SecretRecord = {
-    arn: store.newArn(input.name),
-    name: input.name,
-    description: input.description,
-    kmsKeyId: undefined,
-    tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
-    createdDate: now,
-    lastChangedDate: now,
-    lastAccessedDate: undefined,
-    lastRotatedDate: undefined,
-    deletedDate: undefined,
-    deletionDate: undefined,
-    rotationEnabled: false,
-    rotationLambdaArn: undefined,
-    rotationRules: undefined,
-    rotationConfiguredDate: undefined,
-    versions: new Map(),
-    labels: new Map(),
-  };
+  const secret = newSecretRecord(
+    {
+      arn: store.newArn(input.name),
+      name: input.name,
+      description: input.description,
+      kmsKeyId: undefined,
+      tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+    },
+    now,
+  );
   writeVersion(secret, undefined, { kind: 'string', data: input.secretString }, undefined, now);
   store.add(secret);
   return secret.arn;

@@ -1,6 +1,6 @@
 /** CreateSecret. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html */
 import { ApiError, ErrorCode, invalidParameter, invalidRequest } from '../errors.js';
-import type { SecretRecord } from '../model.js';
+import { newSecretRecord } from '../model.js';
 import {
   clientRequestTokenOf,
   optionalString,
@@ -47,25 +47,10 @@ export const createSecret: Operation = (body, { store, now }) => {
     );
   }
 
-  const secret: SecretRecord = {
-    arn: store.newArn(name),
-    name,
-    description,
-    kmsKeyId,
-    tags,
-    createdDate: now,
-    lastChangedDate: now,
-    lastAccessedDate: undefined,
-    lastRotatedDate: undefined,
-    deletedDate: undefined,
-    deletionDate: undefined,
-    rotationEnabled: false,
-    rotationLambdaArn: undefined,
-    rotationRules: undefined,
-    rotationConfiguredDate: undefined,
-    versions: new Map(),
-    labels: new Map(),
-  };
+  const secret = newSecretRecord(
+    { arn: store.newArn(name), name, description, kmsKeyId, tags },
+    now,
+  );
   const response: Record<string, unknown> = { ARN: secret.arn, Name: secret.name };
   if (value !== undefined) {
     response.VersionId = writeVersion(secret, token, value, undefined, now).versionId;
