@@ -4,15 +4,11 @@
  * secret named by `masterarn`), so the application never meets a refused login and sessions
  * opened with the old credentials keep working.
  */
-import {
-  CreateSecretCommand,
-  GetSecretValueCommand,
-  RotateSecretCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { pgLogsIn, watchCurrentLogins } from './login-probe.js';
 import { dim, heading, line, ms, ok } from './output.js';
-import { adminQuery, randomPassword } from './setup.js';
+import { adminQuery, randomPassword, readCredentials, rotateNow } from './setup.js';
 import type { SceneContext } from './single-user.js';
 
 export const runAlternatingUsersScene = async ({ stack, sm, postgres }: SceneContext) => {
@@ -53,11 +49,7 @@ export const runAlternatingUsersScene = async ({ stack, sm, postgres }: SceneCon
   const arn = created.ARN ?? name;
   line('secret', `${name} (masterarn: rotasync-superuser/demo-postgres)`);
 
-  const readStage = async (stage: string) => {
-    const read = await sm.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }));
-    const value = JSON.parse(read.SecretString ?? '{}') as { username: string; password: string };
-    return { username: value.username, password: value.password };
-  };
+  const readStage = (stage: string) => readCredentials(sm, arn, stage);
   const logsIn = (user: string, password: string) => pgLogsIn(postgres, user, password);
   const asUser = async (user: string, password: string, sql: string) => {
     const client = new pg.Client({
@@ -90,19 +82,8 @@ export const runAlternatingUsersScene = async ({ stack, sm, postgres }: SceneCon
     await session.connect();
     const watcher = watchCurrentLogins(() => readStage('AWSCURRENT'), logsIn);
     const startedAt = Date.now();
-    const rotation = await sm.send(
-      new RotateSecretCommand({
-        SecretId: arn,
-        RotationLambdaARN: stack.functionArn('rotate'),
-        RotationRules: { ScheduleExpression: 'rate(30 days)' },
-      }),
-    );
-    const outcomes = await stack.cloud.rotationsSettled();
+    const outcome = await rotateNow(stack, sm, arn);
     const watch = await watcher.stop();
-    const outcome = outcomes.find((candidate) => candidate.token === rotation.VersionId);
-    if (!outcome || outcome.failedStep) {
-      throw new Error(`rotation ${round} failed at ${outcome?.failedStep}: ${outcome?.error}`);
-    }
     const after = await readStage('AWSCURRENT');
     const steps = (outcome.steps ?? []).map((step) => `${step.step} ${ms(step.durationMs)}`);
     line(

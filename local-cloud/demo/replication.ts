@@ -8,13 +8,12 @@
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
-  RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { logsIn, pgClient } from '../databases/clients.js';
 import type { RunningDatabase } from '../databases/running-database.js';
 import { dim, heading, line, ms, ok } from './output.js';
-import { adminQuery, randomPassword } from './setup.js';
+import { createLoginRole, randomPassword, rotateNow } from './setup.js';
 import type { SceneContext } from './single-user.js';
 
 export interface ReplicationSceneContext extends SceneContext {
@@ -41,9 +40,7 @@ export const runReplicationScene = async (context: ReplicationSceneContext) => {
   );
   const username = 'app_dr';
   const firstPassword = randomPassword();
-  await adminQuery(postgres, (client) =>
-    client.query(`CREATE ROLE ${username} LOGIN PASSWORD ${client.escapeLiteral(firstPassword)}`),
-  );
+  await createLoginRole(postgres, username, firstPassword);
   const name = 'rotasync-demo/postgres/app-dr';
   const created = await sm.send(
     new CreateSecretCommand({
@@ -86,18 +83,7 @@ export const runReplicationScene = async (context: ReplicationSceneContext) => {
     );
 
     const startedAt = Date.now();
-    const rotation = await sm.send(
-      new RotateSecretCommand({
-        SecretId: arn,
-        RotationLambdaARN: stack.functionArn('rotate'),
-        RotationRules: { ScheduleExpression: 'rate(30 days)' },
-      }),
-    );
-    const outcomes = await stack.cloud.rotationsSettled();
-    const outcome = outcomes.find((candidate) => candidate.token === rotation.VersionId);
-    if (!outcome || outcome.failedStep) {
-      throw new Error(`rotation failed at ${outcome?.failedStep}: ${outcome?.error}`);
-    }
+    await rotateNow(stack, sm, arn);
     const rotatedAt = Date.now();
     await stack.events.flush();
     const primaryValue = await sm.send(new GetSecretValueCommand({ SecretId: arn }));

@@ -1,7 +1,14 @@
 /** Small set-up helpers for the demo: admin queries and random demo passwords. */
 import { randomBytes } from 'node:crypto';
+import {
+  GetSecretValueCommand,
+  RotateSecretCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import type { RunningDatabaseInfo } from '../databases/running-database.js';
+import type { LocalStack } from '../stack.js';
+import type { RotationOutcome } from '../types.js';
 
 /** Runs `work` with a pg client connected as the server's admin (TLS verified). */
 export const adminQuery = async <T>(
@@ -26,3 +33,52 @@ export const adminQuery = async <T>(
 
 /** A random password for a demo user's first credentials. */
 export const randomPassword = (): string => randomBytes(18).toString('base64url');
+
+/** Creates a PostgreSQL login role with `password` (both escaped). */
+export const createLoginRole = (
+  server: RunningDatabaseInfo,
+  username: string,
+  password: string,
+): Promise<unknown> =>
+  adminQuery(server, (client) =>
+    client.query(
+      `CREATE ROLE ${client.escapeIdentifier(username)} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
+    ),
+  );
+
+/** The username and password a stage of a database secret holds. */
+export const readCredentials = async (
+  sm: SecretsManagerClient,
+  secretId: string,
+  stage: string,
+): Promise<{ username: string; password: string }> => {
+  const read = await sm.send(
+    new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }),
+  );
+  const value = JSON.parse(read.SecretString ?? '{}') as { username: string; password: string };
+  return { username: value.username, password: value.password };
+};
+
+/**
+ * RotateSecret with the project's `rotate` function (monthly schedule), then waits for the
+ * rotation to end; resolves its outcome, throws naming the failed step.
+ */
+export const rotateNow = async (
+  stack: LocalStack,
+  sm: SecretsManagerClient,
+  secretId: string,
+): Promise<RotationOutcome> => {
+  const rotation = await sm.send(
+    new RotateSecretCommand({
+      SecretId: secretId,
+      RotationLambdaARN: stack.functionArn('rotate'),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    }),
+  );
+  const outcomes = await stack.cloud.rotationsSettled();
+  const outcome = outcomes.find((candidate) => candidate.token === rotation.VersionId);
+  if (!outcome || outcome.failedStep) {
+    throw new Error(`rotation of ${secretId} failed at ${outcome?.failedStep}: ${outcome?.error}`);
+  }
+  return outcome;
+};

@@ -5,15 +5,13 @@
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
-  GetSecretValueCommand,
-  RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { RunningDatabase } from '../databases/running-database.js';
 import type { LocalStack } from '../stack.js';
 import { pgLogsIn, watchCurrentLogins } from './login-probe.js';
 import { dim, heading, line, ms, ok, refused } from './output.js';
-import { adminQuery, randomPassword } from './setup.js';
+import { createLoginRole, randomPassword, readCredentials, rotateNow } from './setup.js';
 import type { StepTimeline } from './step-timeline.js';
 
 export interface SceneContext {
@@ -30,9 +28,7 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
   heading('1. Single user: PostgreSQL user app_single, rotated three times');
   const username = 'app_single';
   const firstPassword = randomPassword();
-  await adminQuery(postgres, (client) =>
-    client.query(`CREATE ROLE ${username} LOGIN PASSWORD ${client.escapeLiteral(firstPassword)}`),
-  );
+  await createLoginRole(postgres, username, firstPassword);
   const name = 'rotasync-demo/postgres/app-single';
   const created = await sm.send(
     new CreateSecretCommand({
@@ -50,11 +46,7 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
     }),
   );
   const arn = created.ARN ?? name;
-  const readStage = async (stage: string) => {
-    const read = await sm.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: stage }));
-    const value = JSON.parse(read.SecretString ?? '{}') as { username: string; password: string };
-    return { username: value.username, password: value.password };
-  };
+  const readStage = (stage: string) => readCredentials(sm, arn, stage);
   const logsIn = (user: string, password: string) => pgLogsIn(postgres, user, password);
 
   line('secret', `${name} (engine postgres, ssl: true, verified against the local CA)`);
@@ -65,20 +57,9 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
     stack.cloud.requestLog.clear();
     const startedAt = Date.now();
     const watcher = watchCurrentLogins(() => readStage('AWSCURRENT'), logsIn);
-    const rotation = await sm.send(
-      new RotateSecretCommand({
-        SecretId: arn,
-        RotationLambdaARN: stack.functionArn('rotate'),
-        RotationRules: { ScheduleExpression: 'rate(30 days)' },
-      }),
-    );
-    const outcomes = await stack.cloud.rotationsSettled();
+    const outcome = await rotateNow(stack, sm, arn);
     const watch = await watcher.stop();
-    const outcome = outcomes.find((candidate) => candidate.token === rotation.VersionId);
     const elapsed = Date.now() - startedAt;
-    if (!outcome || outcome.failedStep) {
-      throw new Error(`rotation ${round} failed at ${outcome?.failedStep}: ${outcome?.error}`);
-    }
     const steps = (outcome.steps ?? []).map((step) => `${step.step} ${ms(step.durationMs)}`);
     const coldStart = round === 1 ? " (includes the function's cold start)" : '';
     line(`rotation ${round}`, `${ms(elapsed)}${coldStart}  ${dim(steps.join(' · '))}`);
