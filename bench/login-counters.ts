@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
-import type { RunningDatabaseInfo } from '../local-cloud/databases/running-database.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 
 export interface LoginCount {
   readonly succeeded: number;

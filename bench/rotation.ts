@@ -9,8 +9,8 @@ import {
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { RunningDatabase } from '../local-cloud/databases/running-database.js';
-import type { LocalStack } from '../local-cloud/stack.js';
+import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
+import type { LocalStack } from '#local-cloud/stack.js';
 import type { LoginCounter } from './login-counters.js';
 import { quantile } from './table.js';
 

@@ -5,14 +5,14 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { RdsApiDirectory } from '../../shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '../../shared/aws/replica-store.js';
-import { ConfigurationError } from '../../shared/errors.js';
-import { KnownValues } from '../../shared/known-values.js';
-import { logger } from '../../shared/logger.js';
-import { errorBoundary } from '../../shared/middleware/error-boundary.js';
-import { loadReplicationConfig } from '../replicate/config.js';
-import { rememberingReplicaStore } from '../replicate/remembering-replica-store.js';
+import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
+import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { ConfigurationError } from '#shared/errors.js';
+import { KnownValues } from '#shared/known-values.js';
+import { logger } from '#shared/logger.js';
+import { errorBoundary } from '#shared/middleware/error-boundary.js';
+import { loadReplicationConfig } from '#shared/replication/config.js';
+import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { TokenBucket } from './token-bucket.js';
 

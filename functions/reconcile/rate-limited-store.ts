@@ -1,5 +1,5 @@
 /** Wraps a ReplicaStore so every write call first takes a token from a shared bucket. */
-import type { RegionalSecrets, ReplicaStore } from '../../shared/aws/replica-store.js';
+import type { RegionalSecrets, ReplicaStore } from '#shared/aws/replica-store.js';
 import type { TokenBucket } from './token-bucket.js';
 
 /** The same store, with create/putValue/promote/tag/remove paced by `bucket`; reads are not. */

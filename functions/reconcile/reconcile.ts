@@ -9,14 +9,19 @@
  * Region, and no write. Repairs run with bounded concurrency and every write call takes a token
  * from a bucket (default 10/s), leaving most of the 50/s write quota to rotations.
  */
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '../../shared/aws/rds-directory.js';
-import type { CurrentValue, ReplicaStore, StoredSecret } from '../../shared/aws/replica-store.js';
-import { mapWithConcurrency } from '../replicate/concurrency.js';
-import { parseSecretObject, planEndpoint, rewriteEndpoint } from '../replicate/endpoint-rewrite.js';
-import { type ReplicateDeps, replicateSecret } from '../replicate/replicate-secret.js';
-import { defaultRetryPolicy, withRetry } from '../replicate/retry.js';
-import { isUnderPrefix } from '../replicate/secret-prefix.js';
-import { SOURCE_ARN_TAG, selectTargetRegions } from '../replicate/target-selection.js';
+
+import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { CurrentValue, ReplicaStore, StoredSecret } from '#shared/aws/replica-store.js';
+import { mapWithConcurrency } from '#shared/replication/concurrency.js';
+import {
+  parseSecretObject,
+  planEndpoint,
+  rewriteEndpoint,
+} from '#shared/replication/endpoint-rewrite.js';
+import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
+import { defaultRetryPolicy, withRetry } from '#shared/replication/retry.js';
+import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
+import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
 import { rateLimitWrites } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
 

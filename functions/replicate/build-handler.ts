@@ -8,12 +8,16 @@ import middy from '@middy/core';
 import {
   type ParsedSecretChangeEvent,
   parseSecretChangeEvent,
-} from '../../shared/inputs/secret-change-event.js';
-import type { KnownValues } from '../../shared/known-values.js';
-import { errorBoundary } from '../../shared/middleware/error-boundary.js';
-import { parseEvent } from '../../shared/middleware/parse-event.js';
-import { type ReplicateDeps, type ReplicationReport, replicateSecret } from './replicate-secret.js';
-import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from './secret-prefix.js';
+} from '#shared/inputs/secret-change-event.js';
+import type { KnownValues } from '#shared/known-values.js';
+import { errorBoundary } from '#shared/middleware/error-boundary.js';
+import { parseEvent } from '#shared/middleware/parse-event.js';
+import {
+  type ReplicateDeps,
+  type ReplicationReport,
+  replicateSecret,
+} from '#shared/replication/replicate-secret.js';
+import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
 
 /** What the chain is built from. */
 export interface ReplicateHandlerParts {

@@ -3,13 +3,13 @@
  * clients are made once per container and reused while it is warm; endpoints come from the
  * SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
-import { RdsApiDirectory } from '../../shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '../../shared/aws/replica-store.js';
-import { KnownValues } from '../../shared/known-values.js';
-import { logger } from '../../shared/logger.js';
+import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
+import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { KnownValues } from '#shared/known-values.js';
+import { logger } from '#shared/logger.js';
+import { loadReplicationConfig } from '#shared/replication/config.js';
+import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { buildReplicateHandler } from './build-handler.js';
-import { loadReplicationConfig } from './config.js';
-import { rememberingReplicaStore } from './remembering-replica-store.js';
 
 const knownValues = new KnownValues();
 

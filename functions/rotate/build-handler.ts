@@ -5,11 +5,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { deadlineBefore } from '../../shared/deadline.js';
-import { parseRotationEvent, type RotationEvent } from '../../shared/inputs/rotation-event.js';
-import type { KnownValues } from '../../shared/known-values.js';
-import { errorBoundary } from '../../shared/middleware/error-boundary.js';
-import { parseEvent } from '../../shared/middleware/parse-event.js';
+import { deadlineBefore } from '#shared/deadline.js';
+import { parseRotationEvent, type RotationEvent } from '#shared/inputs/rotation-event.js';
+import type { KnownValues } from '#shared/known-values.js';
+import { errorBoundary } from '#shared/middleware/error-boundary.js';
+import { parseEvent } from '#shared/middleware/parse-event.js';
 import type { RotateDeps } from './deps.js';
 import { rotate } from './rotate.js';
 

@@ -2,13 +2,13 @@
  * What the rotation steps depend on, built once per container in handler.ts. Each step declares
  * the narrow slice it uses (`Pick<RotateDeps, …>`), so its fakes stay small.
  */
-import type { SecretMetadata, SecretStore } from '../../shared/aws/secret-store.js';
-import type { Deadline } from '../../shared/deadline.js';
-import type { ConnectOptions, Engine } from '../../shared/engines/engine.js';
-import type { ErrorWhere } from '../../shared/errors.js';
-import type { RotationEvent } from '../../shared/inputs/rotation-event.js';
-import type { PasswordPolicy } from '../../shared/passwords.js';
-import type { Sensitive } from '../../shared/sensitive.js';
+import type { SecretMetadata, SecretStore } from '#shared/aws/secret-store.js';
+import type { Deadline } from '#shared/deadline.js';
+import type { ConnectOptions, Engine } from '#shared/engines/engine.js';
+import type { ErrorWhere } from '#shared/errors.js';
+import type { RotationEvent } from '#shared/inputs/rotation-event.js';
+import type { PasswordPolicy } from '#shared/passwords.js';
+import type { Sensitive } from '#shared/sensitive.js';
 import type { Strategy } from './strategies/strategy.js';
 
 /** The few log calls steps make: identifiers and outcomes, never values. */

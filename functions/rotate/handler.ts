@@ -3,14 +3,14 @@
  * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RdsApiEndpointLookup } from '../../shared/aws/rds-endpoint-lookup.js';
-import { rememberingStore } from '../../shared/aws/remembering-store.js';
-import { SecretsManagerStore } from '../../shared/aws/secrets-manager-store.js';
-import { readRotateConfig } from '../../shared/config.js';
-import { engineFor } from '../../shared/engines/index.js';
-import { KnownValues } from '../../shared/known-values.js';
-import { logger } from '../../shared/logger.js';
-import { createPasswordGenerator } from '../../shared/passwords.js';
+import { RdsApiEndpointLookup } from '#shared/aws/rds-endpoint-lookup.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { SecretsManagerStore } from '#shared/aws/secrets-manager-store.js';
+import { readRotateConfig } from '#shared/config.js';
+import { engineFor } from '#shared/engines/index.js';
+import { KnownValues } from '#shared/known-values.js';
+import { logger } from '#shared/logger.js';
+import { createPasswordGenerator } from '#shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
 import { alternatingUsers } from './strategies/alternating-users.js';
 import { strategyBySecret } from './strategies/by-secret.js';

@@ -27,10 +27,10 @@
  * An RDS-managed master secret (only username and password) adds DescribeSecret(masterarn) and
  * one RDS DescribeDBInstances/DescribeDBClusters wherever the superuser secret is read.
  */
-import { Stage } from '../../shared/aws/secret-store.js';
-import { type Deadline, ensureTimeLeft } from '../../shared/deadline.js';
-import { RotationNotEnabledError, VersionNotPendingError } from '../../shared/errors.js';
-import type { RotationEvent, RotationStep } from '../../shared/inputs/rotation-event.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import { type Deadline, ensureTimeLeft } from '#shared/deadline.js';
+import { RotationNotEnabledError, VersionNotPendingError } from '#shared/errors.js';
+import type { RotationEvent, RotationStep } from '#shared/inputs/rotation-event.js';
 import { type RotateDeps, type Step, whereOf } from './deps.js';
 import { createSecret } from './steps/create-secret.js';
 import { finishSecret } from './steps/finish-secret.js';

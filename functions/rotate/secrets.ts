@@ -1,7 +1,7 @@
 /** Reads a secret version and parses it as a database secret, for the steps. */
-import { type SecretStore, Stage } from '../../shared/aws/secret-store.js';
-import { type ErrorWhere, SecretFormatError, VersionNotPendingError } from '../../shared/errors.js';
-import { type DatabaseSecret, parseDatabaseSecret } from '../../shared/inputs/database-secret.js';
+import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
+import { type ErrorWhere, SecretFormatError, VersionNotPendingError } from '#shared/errors.js';
+import { type DatabaseSecret, parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 
 /** The AWSCURRENT version, parsed. Throws SecretFormatError when it is missing or malformed. */
 export const readCurrent = async (

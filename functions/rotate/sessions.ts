@@ -3,10 +3,10 @@
  * configured connect timeout and the time left, and the step gives up with StepTimeoutError
  * however many candidates it tries.
  */
-import { type Deadline, ensureTimeLeft, withinDeadline } from '../../shared/deadline.js';
-import type { DbCredentials, DbSession } from '../../shared/engines/engine.js';
-import type { ErrorWhere } from '../../shared/errors.js';
-import type { DatabaseSecret } from '../../shared/inputs/database-secret.js';
+import { type Deadline, ensureTimeLeft, withinDeadline } from '#shared/deadline.js';
+import type { DbCredentials, DbSession } from '#shared/engines/engine.js';
+import type { ErrorWhere } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { RotateDeps } from './deps.js';
 
 /** Logs in to the database a secret names. */

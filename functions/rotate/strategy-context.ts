@@ -1,7 +1,7 @@
 /** Builds the StrategyContext a step hands to its strategy. */
-import type { Deadline } from '../../shared/deadline.js';
-import type { ErrorWhere } from '../../shared/errors.js';
-import type { RotationEvent } from '../../shared/inputs/rotation-event.js';
+import type { Deadline } from '#shared/deadline.js';
+import type { ErrorWhere } from '#shared/errors.js';
+import type { RotationEvent } from '#shared/inputs/rotation-event.js';
 import type { RotateDeps } from './deps.js';
 import { readCurrent, readPreviousIfUsable } from './secrets.js';
 import { openSessions } from './sessions.js';

@@ -9,16 +9,16 @@
  * Any other outcome (missing, unreadable, not JSON, unusable) is a SuperuserSecretError that names
  * the superuser secret and never its value; nothing is changed before it is thrown.
  */
-import type { RdsEndpointLookup, RdsResourceKind } from '../../shared/aws/rds-endpoint-lookup.js';
-import { type SecretStore, Stage } from '../../shared/aws/secret-store.js';
-import type { DbCredentials, TlsMode } from '../../shared/engines/engine.js';
-import { type ErrorWhere, RotasyncError, SecretFormatError } from '../../shared/errors.js';
+import type { RdsEndpointLookup, RdsResourceKind } from '#shared/aws/rds-endpoint-lookup.js';
+import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
+import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
+import { type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
 import {
   parseDatabaseSecret,
   SECRET_ENGINES,
   type SecretEngine,
-} from '../../shared/inputs/database-secret.js';
-import { Sensitive } from '../../shared/sensitive.js';
+} from '#shared/inputs/database-secret.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 /** The superuser secret named by `masterarn` is missing, unreadable or unusable. */
 export class SuperuserSecretError extends RotasyncError {

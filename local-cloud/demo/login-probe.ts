@@ -2,8 +2,8 @@
  * Tries logins the way an application would, to show which credentials work at each moment.
  * Each attempt is a real login to the real server, with TLS verified against the local CA.
  */
-import { logsIn } from '../databases/clients.js';
-import type { RunningDatabaseInfo } from '../databases/running-database.js';
+import { logsIn } from '#local-cloud/databases/clients.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 
 /** Whether the credentials log in to the PostgreSQL server and can run a query. */
 export const pgLogsIn = (server: RunningDatabaseInfo, username: string, password: string) =>

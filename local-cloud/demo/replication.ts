@@ -10,8 +10,8 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { logsIn, pgClient } from '../databases/clients.js';
-import type { RunningDatabase } from '../databases/running-database.js';
+import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
+import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import { dim, heading, line, ms, ok } from './output.js';
 import { createLoginRole, randomPassword, rotateNow } from './setup.js';
 import type { SceneContext } from './single-user.js';

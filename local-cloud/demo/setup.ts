@@ -6,9 +6,9 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
-import type { RunningDatabaseInfo } from '../databases/running-database.js';
-import type { LocalStack } from '../stack.js';
-import type { RotationOutcome } from '../types.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
+import type { LocalStack } from '#local-cloud/stack.js';
+import type { RotationOutcome } from '#local-cloud/types.js';
 
 /** Runs `work` with a pg client connected as the server's admin (TLS verified). */
 export const adminQuery = async <T>(

@@ -7,8 +7,8 @@ import {
   DescribeSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { RunningDatabase } from '../databases/running-database.js';
-import type { LocalStack } from '../stack.js';
+import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
+import type { LocalStack } from '#local-cloud/stack.js';
 import { pgLogsIn, watchCurrentLogins } from './login-probe.js';
 import { dim, heading, line, ms, ok, refused } from './output.js';
 import { createLoginRole, randomPassword, readCredentials, rotateNow } from './setup.js';

@@ -8,7 +8,7 @@
  * Records never carry values (the local cloud strips them), so neither do the events.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApiCallRecord } from '../types.js';
+import type { ApiCallRecord } from '#local-cloud/types.js';
 
 /** An EventBridge event envelope. */
 export interface EventBridgeEvent {

@@ -4,7 +4,7 @@
  * duplicate deliveries (seeded, so a failing run can be replayed), and retries of failed
  * invocations before a dead-letter list.
  */
-import type { LocalCloud } from '../types.js';
+import type { LocalCloud } from '#local-cloud/types.js';
 import { buildEvents, type EventBridgeEvent } from './build-events.js';
 import { type EventPattern, matchesPattern } from './pattern.js';
 

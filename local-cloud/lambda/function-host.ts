@@ -8,7 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { FunctionInvoker } from '../types.js';
+import type { FunctionInvoker } from '#local-cloud/types.js';
 import type { InvocationReply, InvocationRequest } from './protocol.js';
 import type { LocalFunction, ServerlessProject } from './serverless-config.js';
 

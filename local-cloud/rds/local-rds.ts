@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/Welcome.html
  */
 import { randomUUID } from 'node:crypto';
-import type { ServiceHandler, ServiceRequest, ServiceResponse } from '../types.js';
+import type { ServiceHandler, ServiceRequest, ServiceResponse } from '#local-cloud/types.js';
 import { parseQuery, type QueryParams, readFilters } from './query.js';
 import { el, renderXml, type XmlNode } from './xml.js';
 

@@ -4,7 +4,12 @@
  * and the AWS CLI understand, persistence before answering, and ApiCallRecord emission.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApiCallRecord, ServiceHandler, ServiceRequest, ServiceResponse } from '../types.js';
+import type {
+  ApiCallRecord,
+  ServiceHandler,
+  ServiceRequest,
+  ServiceResponse,
+} from '#local-cloud/types.js';
 import { ApiError, ErrorCode } from './errors.js';
 import type { RotationStarter } from './operations/context.js';
 import { CHANGING_OPERATIONS, OPERATIONS } from './operations/index.js';

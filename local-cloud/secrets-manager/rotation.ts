@@ -7,7 +7,12 @@
  * of times; tests want one deterministic run); scheduled rotations are not started by the clock.
  */
 import { randomUUID } from 'node:crypto';
-import type { FunctionInvoker, RotationInvocation, RotationOutcome, StepTiming } from '../types.js';
+import type {
+  FunctionInvoker,
+  RotationInvocation,
+  RotationOutcome,
+  StepTiming,
+} from '#local-cloud/types.js';
 import { Stage } from './model.js';
 import type { RotationStarter } from './operations/context.js';
 import { detachLabel } from './staging.js';

@@ -2,8 +2,8 @@
  * A SecretStore decorator that remembers every secret value passing through it (the whole
  * string and its `password`), so the error boundary can scrub them from driver messages.
  */
-import type { KnownValues } from '../known-values.js';
-import type { Sensitive } from '../sensitive.js';
+import type { KnownValues } from '#shared/known-values.js';
+import type { Sensitive } from '#shared/sensitive.js';
 import type { SecretStore } from './secret-store.js';
 
 const rememberSecret = (knownValues: KnownValues, value: Sensitive<string>): void => {

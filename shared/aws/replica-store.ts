@@ -23,8 +23,8 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { RotasyncError } from '../errors.js';
-import { Sensitive } from '../sensitive.js';
+import { RotasyncError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 /** A secret's metadata as DescribeSecret or ListSecrets tell it; never its value. */
 export interface StoredSecret {

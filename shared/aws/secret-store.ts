@@ -1,4 +1,4 @@
-import type { Sensitive } from '../sensitive.js';
+import type { Sensitive } from '#shared/sensitive.js';
 
 /** The staging labels Secrets Manager gives meaning to. */
 export const Stage = {

@@ -12,8 +12,8 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretFormatError } from '../errors.js';
-import { Sensitive } from '../sensitive.js';
+import { SecretFormatError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 import {
   type SecretMetadata,
   type SecretStore,

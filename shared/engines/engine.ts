@@ -1,4 +1,4 @@
-import type { Sensitive } from '../sensitive.js';
+import type { Sensitive } from '#shared/sensitive.js';
 
 /** The engines Rotasync rotates; RDS's Aurora names map onto these (see `engineByName`). */
 export type EngineName = 'postgres' | 'mysql' | 'mariadb';

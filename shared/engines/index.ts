@@ -2,8 +2,8 @@
  * The engine behind each `engine` value of a database secret. A Record, so a value without an
  * engine is a compile error.
  */
-import { SecretFormatError } from '../errors.js';
-import { SECRET_ENGINES, type SecretEngine } from '../inputs/database-secret.js';
+import { SecretFormatError } from '#shared/errors.js';
+import { SECRET_ENGINES, type SecretEngine } from '#shared/inputs/database-secret.js';
 import type { Engine } from './engine.js';
 import { mariadbEngine, mysqlEngine } from './mysql.js';
 import { postgresEngine } from './postgres.js';

@@ -5,7 +5,7 @@
  * https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_packets_protocol_handshake_v10.html
  */
 import { connect } from 'node:net';
-import { DatabaseUnreachableError } from '../errors.js';
+import { DatabaseUnreachableError } from '#shared/errors.js';
 
 /** CLIENT_SSL in the capability flags: the server can switch the connection to TLS. */
 export const CLIENT_SSL = 0x0800;

@@ -9,8 +9,8 @@
  * string-replaced) swapped for the clone, as the official alternating-users template does.
  */
 import { escape as escapeLiteral } from 'mysql2/promise';
-import { RotasyncError } from '../errors.js';
-import type { Sensitive } from '../sensitive.js';
+import { RotasyncError } from '#shared/errors.js';
+import type { Sensitive } from '#shared/sensitive.js';
 
 /** The server family: decides only the shape of `mysql.user` (MariaDB lists roles there). */
 export type MysqlFlavor = 'mysql' | 'mariadb';

@@ -29,8 +29,8 @@
 
 import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { createConnection } from 'mysql2/promise';
-import { DatabaseUnreachableError, RotasyncError } from '../errors.js';
-import type { Sensitive } from '../sensitive.js';
+import { DatabaseUnreachableError, RotasyncError } from '#shared/errors.js';
+import type { Sensitive } from '#shared/sensitive.js';
 import type {
   ConnectOptions,
   DbCredentials,

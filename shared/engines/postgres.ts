@@ -15,8 +15,8 @@ import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { DatabaseUnreachableError, RotasyncError } from '../errors.js';
-import type { Sensitive } from '../sensitive.js';
+import { DatabaseUnreachableError, RotasyncError } from '#shared/errors.js';
+import type { Sensitive } from '#shared/sensitive.js';
 import type { ConnectOptions, DbCredentials, DbEndpoint, DbSession, Engine } from './engine.js';
 
 const derive = promisify(pbkdf2);

@@ -4,9 +4,9 @@
  * `engine`, `host`, `port`, `username`, `password`, `dbname`, `ssl`, `masterarn`, plus any key of
  * the owner's, kept verbatim so a pending version carries every key of the current one.
  */
-import type { TlsMode } from '../engines/engine.js';
-import { type ErrorWhere, SecretFormatError } from '../errors.js';
-import { Sensitive } from '../sensitive.js';
+import type { TlsMode } from '#shared/engines/engine.js';
+import { type ErrorWhere, SecretFormatError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 /** The `engine` values Rotasync rotates, as RDS and the templates write them. */
 export const SECRET_ENGINES = [

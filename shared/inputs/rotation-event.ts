@@ -3,7 +3,7 @@
  * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda.html).
  * Parsed before any AWS call; a bad field fails here, named but never echoed.
  */
-import { InvalidEventError } from '../errors.js';
+import { InvalidEventError } from '#shared/errors.js';
 
 /** The four rotation steps, spelled as Secrets Manager sends them. */
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;

@@ -15,7 +15,7 @@
  * module reads nothing but ids, so nothing it returns or throws can hold one.
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html
  */
-import { InvalidEventError } from '../errors.js';
+import { InvalidEventError } from '#shared/errors.js';
 
 /** What happened to a secret, as far as replication cares. */
 export type SecretChangeKind =

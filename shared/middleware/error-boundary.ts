@@ -4,8 +4,8 @@
  * rethrown, so Secrets Manager records the step as failed and retries the rotation.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { type ErrorWhere, RotasyncError, StepFailedError } from '../errors.js';
-import type { KnownValues } from '../known-values.js';
+import { type ErrorWhere, RotasyncError, StepFailedError } from '#shared/errors.js';
+import type { KnownValues } from '#shared/known-values.js';
 
 /** What the boundary needs of a logger. */
 export interface ErrorLogger {

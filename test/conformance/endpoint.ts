@@ -68,7 +68,7 @@ export const openConformanceTarget = async (): Promise<ConformanceTarget> => {
   }
 
   // Loaded only when needed, so a run against another endpoint never imports the emulator.
-  const { startLocalCloud } = await import('../../local-cloud/index.js');
+  const { startLocalCloud } = await import('#local-cloud/index.js');
   const cloud = await startLocalCloud({});
   return {
     kind: 'local',

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { RunningDatabaseInfo } from '../../local-cloud/databases/running-database.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

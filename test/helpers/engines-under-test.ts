@@ -2,8 +2,8 @@
  * The real database servers of the integration project, behind one small interface, so that one
  * rotation contract suite runs against every engine: users, logins, long-lived sessions.
  */
-import { logsIn, mariadbConnection, pgClient } from '../../local-cloud/databases/clients.js';
-import type { RunningDatabaseInfo } from '../../local-cloud/databases/running-database.js';
+import { logsIn, mariadbConnection, pgClient } from '#local-cloud/databases/clients.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 import {
   adminMaria,
   adminPg,

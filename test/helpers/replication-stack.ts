@@ -14,12 +14,8 @@ import {
   SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
-import { createLocalRds, type LocalRdsInstanceConfig } from '../../local-cloud/rds/index.js';
-import {
-  type LocalEventOptions,
-  type LocalStack,
-  startLocalStack,
-} from '../../local-cloud/stack.js';
+import { createLocalRds, type LocalRdsInstanceConfig } from '#local-cloud/rds/index.js';
+import { type LocalEventOptions, type LocalStack, startLocalStack } from '#local-cloud/stack.js';
 
 /** The Regions of every replication test: one primary, two recovery Regions. */
 export const PRIMARY = 'us-east-1';

@@ -13,14 +13,10 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { logsIn } from '../../local-cloud/databases/clients.js';
-import type { RunningDatabaseInfo } from '../../local-cloud/databases/running-database.js';
-import {
-  type LocalStack,
-  type LocalStackOptions,
-  startLocalStack,
-} from '../../local-cloud/stack.js';
-import type { RotationOutcome } from '../../local-cloud/types.js';
+import { logsIn } from '#local-cloud/databases/clients.js';
+import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '#local-cloud/stack.js';
+import type { RotationOutcome } from '#local-cloud/types.js';
 
 export interface RotationHarness {
   readonly stack: LocalStack;

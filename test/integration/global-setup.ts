@@ -5,14 +5,14 @@
  */
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { startMariadb } from '../../local-cloud/databases/mariadb-server.js';
-import { startPostgres } from '../../local-cloud/databases/postgres-server.js';
+import { startMariadb } from '#local-cloud/databases/mariadb-server.js';
+import { startPostgres } from '#local-cloud/databases/postgres-server.js';
 import {
   makeServerDir,
   type RunningDatabase,
   type RunningDatabaseInfo,
-} from '../../local-cloud/databases/running-database.js';
-import { createCertificateAuthority } from '../../local-cloud/databases/tls.js';
+} from '#local-cloud/databases/running-database.js';
+import { createCertificateAuthority } from '#local-cloud/databases/tls.js';
 
 // Only data crosses to the test workers: `stop` stays here.
 const infoOf = ({ stop: _stop, ...info }: RunningDatabase): RunningDatabaseInfo => info;

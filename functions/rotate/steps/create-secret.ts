@@ -3,10 +3,11 @@
  * AWSCURRENT, a new password (by the function's policy, narrowed by the secret's tags from the
  * gate's DescribeSecret), and the user the strategy names.
  */
-import { serializeDatabaseSecret } from '../../../shared/inputs/database-secret.js';
-import { narrowPasswordPolicy } from '../../../shared/passwords.js';
-import { type RotateDeps, type Step, whereOf } from '../deps.js';
-import { readCurrent } from '../secrets.js';
+
+import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
+import { readCurrent } from '#functions/rotate/secrets.js';
+import { serializeDatabaseSecret } from '#shared/inputs/database-secret.js';
+import { narrowPasswordPolicy } from '#shared/passwords.js';
 
 /** The slice of RotateDeps createSecret uses. */
 export type CreateSecretDeps = Pick<

@@ -2,8 +2,9 @@
  * finishSecret: moves AWSCURRENT to the token's version; Secrets Manager moves AWSPREVIOUS to the
  * version it left. Uses the gate's DescribeSecret rather than a second one.
  */
-import { Stage } from '../../../shared/aws/secret-store.js';
-import type { RotateDeps, Step } from '../deps.js';
+
+import type { RotateDeps, Step } from '#functions/rotate/deps.js';
+import { Stage } from '#shared/aws/secret-store.js';
 
 /** The slice of RotateDeps finishSecret uses. */
 export type FinishSecretDeps = Pick<RotateDeps, 'store' | 'log'>;

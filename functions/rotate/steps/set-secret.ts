@@ -2,11 +2,12 @@
  * setSecret: makes the pending credentials valid on the database, after checking the pending
  * version still names the same engine, server, database and (per the strategy) user.
  */
-import { CredentialsMismatchError, type ErrorWhere } from '../../../shared/errors.js';
-import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
-import { type RotateDeps, type Step, whereOf } from '../deps.js';
-import { readCurrent, readPending } from '../secrets.js';
-import { strategyContext } from '../strategy-context.js';
+
+import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
+import { readCurrent, readPending } from '#functions/rotate/secrets.js';
+import { strategyContext } from '#functions/rotate/strategy-context.js';
+import { CredentialsMismatchError, type ErrorWhere } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 
 /** The slice of RotateDeps setSecret uses. */
 export type SetSecretDeps = Pick<

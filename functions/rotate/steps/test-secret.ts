@@ -1,7 +1,7 @@
 /** testSecret: proves the pending credentials log in and query. */
-import { type RotateDeps, type Step, whereOf } from '../deps.js';
-import { readPending } from '../secrets.js';
-import { strategyContext } from '../strategy-context.js';
+import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
+import { readPending } from '#functions/rotate/secrets.js';
+import { strategyContext } from '#functions/rotate/strategy-context.js';
 
 /** The slice of RotateDeps testSecret uses. */
 export type TestSecretDeps = Pick<

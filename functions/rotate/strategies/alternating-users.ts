@@ -14,20 +14,21 @@
  * or one of the names RDS gives an RDS-managed master's database), so writing `username`, `host`
  * and `masterarn` into a secret cannot buy a clone of someone else's user.
  */
-import type { DbSession, Engine } from '../../../shared/engines/engine.js';
+
+import {
+  type SuperuserSecret,
+  SuperuserSecretError,
+  type SuperuserSecrets,
+} from '#functions/rotate/superuser-secret.js';
+import type { DbSession, Engine } from '#shared/engines/engine.js';
 import {
   CredentialsMismatchError,
   type ErrorWhere,
   LoginRejectedError,
   RotasyncError,
   SecretFormatError,
-} from '../../../shared/errors.js';
-import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
-import {
-  type SuperuserSecret,
-  SuperuserSecretError,
-  type SuperuserSecrets,
-} from '../superuser-secret.js';
+} from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 
 /** The suffix of the second user, as the official templates name it. */

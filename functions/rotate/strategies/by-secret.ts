@@ -3,8 +3,8 @@
  * with `masterarn` rotates with alternating users, any other (a superuser's own secret included)
  * with a single user. The steps see one Strategy and never branch on it.
  */
-import { CredentialsMismatchError } from '../../../shared/errors.js';
-import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
+import { CredentialsMismatchError } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { Strategy } from './strategy.js';
 
 /** The strategies a secret can be rotated with. */

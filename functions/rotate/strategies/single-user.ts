@@ -4,9 +4,9 @@
  * already set it) and then previous (the database still has the old password), as the official
  * single-user templates do.
  */
-import type { DbSession } from '../../../shared/engines/engine.js';
-import { LoginRejectedError } from '../../../shared/errors.js';
-import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
+import type { DbSession } from '#shared/engines/engine.js';
+import { LoginRejectedError } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 
 const sameUserAndServer = (a: DatabaseSecret, b: DatabaseSecret): boolean =>

@@ -3,10 +3,11 @@
  * users (two users take turns). The steps call only this interface, so adding a strategy adds
  * no branch to them.
  */
-import type { ErrorWhere } from '../../../shared/errors.js';
-import type { DatabaseSecret } from '../../../shared/inputs/database-secret.js';
-import type { StepLog } from '../deps.js';
-import type { SessionOpener } from '../sessions.js';
+
+import type { StepLog } from '#functions/rotate/deps.js';
+import type { SessionOpener } from '#functions/rotate/sessions.js';
+import type { ErrorWhere } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 
 /** What a strategy may use while setting or testing the pending credentials. */
 export interface StrategyContext {

@@ -1,6 +1,6 @@
 /** What every operation receives and returns. */
-import type { RegionStore } from '../store.js';
-import type { RequestBody } from '../validate.js';
+import type { RegionStore } from '#local-cloud/secrets-manager/store.js';
+import type { RequestBody } from '#local-cloud/secrets-manager/validate.js';
 
 /** Starts rotations; implemented by the rotation runner. */
 export interface RotationStarter {

@@ -1,6 +1,11 @@
 /** CreateSecret. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html */
-import { ApiError, ErrorCode, invalidParameter, invalidRequest } from '../errors.js';
-import { newSecretRecord } from '../model.js';
+import {
+  ApiError,
+  ErrorCode,
+  invalidParameter,
+  invalidRequest,
+} from '#local-cloud/secrets-manager/errors.js';
+import { newSecretRecord } from '#local-cloud/secrets-manager/model.js';
 import {
   clientRequestTokenOf,
   optionalString,
@@ -8,7 +13,7 @@ import {
   secretNameOf,
   secretValueOf,
   tagsOf,
-} from '../validate.js';
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 import { writeVersion } from './write-version.js';
 

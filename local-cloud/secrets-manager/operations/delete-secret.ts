@@ -2,8 +2,12 @@
  * DeleteSecret and RestoreSecret.
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html
  */
-import { invalidParameter, invalidRequest, notFound } from '../errors.js';
-import { optionalBoolean, optionalInteger, secretIdOf } from '../validate.js';
+import { invalidParameter, invalidRequest, notFound } from '#local-cloud/secrets-manager/errors.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  secretIdOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import { epochSeconds, type Operation } from './context.js';
 
 const DAY_MS = 86_400_000;

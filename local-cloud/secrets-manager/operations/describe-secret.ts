@@ -1,5 +1,5 @@
 /** DescribeSecret: works on a secret scheduled for deletion too (it shows DeletedDate). */
-import { secretIdOf } from '../validate.js';
+import { secretIdOf } from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 import { describeSecretFields } from './render.js';
 

@@ -8,9 +8,14 @@
  * Choice (the docs are silent on combining): values of one filter are OR-ed, a negated value
  * excludes every secret it matches, and separate filters are AND-ed.
  */
-import { invalidParameter } from '../errors.js';
-import type { SecretRecord } from '../model.js';
-import { checkLength, checkPattern, enumViolation, type RequestBody } from '../validate.js';
+import { invalidParameter } from '#local-cloud/secrets-manager/errors.js';
+import type { SecretRecord } from '#local-cloud/secrets-manager/model.js';
+import {
+  checkLength,
+  checkPattern,
+  enumViolation,
+  type RequestBody,
+} from '#local-cloud/secrets-manager/validate.js';
 
 export type FilterKey =
   | 'description'

@@ -1,6 +1,13 @@
 /** GetRandomPassword. */
-import { generatePassword, type PasswordOptions } from '../random-password.js';
-import { optionalBoolean, optionalInteger, optionalString } from '../validate.js';
+import {
+  generatePassword,
+  type PasswordOptions,
+} from '#local-cloud/secrets-manager/random-password.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 
 export const getRandomPassword: Operation = (body) => {

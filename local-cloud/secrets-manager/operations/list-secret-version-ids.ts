@@ -1,7 +1,12 @@
 /** ListSecretVersionIds: labelled versions, plus deprecated ones with IncludeDeprecated. */
-import { invalidNextToken } from '../errors.js';
-import { stagesOf } from '../staging.js';
-import { optionalBoolean, optionalInteger, optionalString, secretIdOf } from '../validate.js';
+import { invalidNextToken } from '#local-cloud/secrets-manager/errors.js';
+import { stagesOf } from '#local-cloud/secrets-manager/staging.js';
+import {
+  optionalBoolean,
+  optionalInteger,
+  optionalString,
+  secretIdOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import { decodeNextToken, encodeNextToken, epochSeconds, type Operation } from './context.js';
 
 export const listSecretVersionIds: Operation = (body, { store }) => {

@@ -1,13 +1,13 @@
 /** ListSecrets. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html */
-import { invalidNextToken } from '../errors.js';
-import type { SecretRecord } from '../model.js';
+import { invalidNextToken } from '#local-cloud/secrets-manager/errors.js';
+import type { SecretRecord } from '#local-cloud/secrets-manager/model.js';
 import {
   checkEnum,
   enumViolation,
   optionalBoolean,
   optionalInteger,
   optionalString,
-} from '../validate.js';
+} from '#local-cloud/secrets-manager/validate.js';
 import { decodeNextToken, encodeNextToken, type Operation } from './context.js';
 import { filtersOf, matchesFilters } from './filters.js';
 import { secretListEntry } from './render.js';

@@ -1,6 +1,6 @@
 /** PutSecretValue. https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html */
-import { invalidParameter } from '../errors.js';
-import { stagesOf } from '../staging.js';
+import { invalidParameter } from '#local-cloud/secrets-manager/errors.js';
+import { stagesOf } from '#local-cloud/secrets-manager/staging.js';
 import {
   checkPattern,
   clientRequestTokenOf,
@@ -8,7 +8,7 @@ import {
   secretIdOf,
   secretValueOf,
   versionStagesOf,
-} from '../validate.js';
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 import { writeVersion } from './write-version.js';
 

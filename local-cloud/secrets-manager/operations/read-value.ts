@@ -2,11 +2,25 @@
  * GetSecretValue and BatchGetSecretValue.
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
  */
-import { ApiError, invalidNextToken, invalidParameter, notFound } from '../errors.js';
-import { type SecretRecord, type SecretVersion, Stage } from '../model.js';
-import { stagesOf, versionWith } from '../staging.js';
-import type { RegionStore } from '../store.js';
-import { optionalInteger, optionalString, optionalStringList, secretIdOf } from '../validate.js';
+import {
+  ApiError,
+  invalidNextToken,
+  invalidParameter,
+  notFound,
+} from '#local-cloud/secrets-manager/errors.js';
+import {
+  type SecretRecord,
+  type SecretVersion,
+  Stage,
+} from '#local-cloud/secrets-manager/model.js';
+import { stagesOf, versionWith } from '#local-cloud/secrets-manager/staging.js';
+import type { RegionStore } from '#local-cloud/secrets-manager/store.js';
+import {
+  optionalInteger,
+  optionalString,
+  optionalStringList,
+  secretIdOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import {
   decodeNextToken,
   encodeNextToken,

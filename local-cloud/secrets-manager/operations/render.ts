@@ -1,7 +1,7 @@
 /** A secret's metadata as DescribeSecret and ListSecrets return it (never a value). */
-import type { SecretRecord } from '../model.js';
-import { nextRotationDate } from '../schedule.js';
-import { versionIdsToStages } from '../staging.js';
+import type { SecretRecord } from '#local-cloud/secrets-manager/model.js';
+import { nextRotationDate } from '#local-cloud/secrets-manager/schedule.js';
+import { versionIdsToStages } from '#local-cloud/secrets-manager/staging.js';
 import { epochSeconds } from './context.js';
 
 /**

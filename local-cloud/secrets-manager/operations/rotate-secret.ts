@@ -3,11 +3,21 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError, ErrorCode, invalidRequest, Messages } from '../errors.js';
-import { type SecretRecord, Stage } from '../model.js';
-import { validateRotationRules } from '../schedule.js';
-import { addVersion } from '../staging.js';
-import { clientRequestTokenOf, optionalBoolean, optionalString, secretIdOf } from '../validate.js';
+import {
+  ApiError,
+  ErrorCode,
+  invalidRequest,
+  Messages,
+} from '#local-cloud/secrets-manager/errors.js';
+import { type SecretRecord, Stage } from '#local-cloud/secrets-manager/model.js';
+import { validateRotationRules } from '#local-cloud/secrets-manager/schedule.js';
+import { addVersion } from '#local-cloud/secrets-manager/staging.js';
+import {
+  clientRequestTokenOf,
+  optionalBoolean,
+  optionalString,
+  secretIdOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 
 /** The version id of a rotation that has not finished: AWSPENDING on a non-current version. */

@@ -1,6 +1,11 @@
 /** TagResource and UntagResource: up to 50 tags; a tag with an existing key replaces it. */
-import { invalidParameter } from '../errors.js';
-import { missingMember, optionalStringList, secretIdOf, tagsOf } from '../validate.js';
+import { invalidParameter } from '#local-cloud/secrets-manager/errors.js';
+import {
+  missingMember,
+  optionalStringList,
+  secretIdOf,
+  tagsOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 
 export const tagResource: Operation = (body, { store, now }) => {

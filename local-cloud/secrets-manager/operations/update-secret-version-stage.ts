@@ -6,10 +6,14 @@
  * - without MoveToVersionId the label is just removed from RemoveFromVersionId;
  * - moving AWSCURRENT puts AWSPREVIOUS on the version it left.
  */
-import { invalidParameter, notFound } from '../errors.js';
-import { Stage } from '../model.js';
-import { attachLabel, detachLabel } from '../staging.js';
-import { optionalString, requiredString, secretIdOf } from '../validate.js';
+import { invalidParameter, notFound } from '#local-cloud/secrets-manager/errors.js';
+import { Stage } from '#local-cloud/secrets-manager/model.js';
+import { attachLabel, detachLabel } from '#local-cloud/secrets-manager/staging.js';
+import {
+  optionalString,
+  requiredString,
+  secretIdOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 
 export const updateSecretVersionStage: Operation = (body, { store, now }) => {

@@ -1,5 +1,10 @@
 /** UpdateSecret: description, KMS key, and optionally a new AWSCURRENT value. */
-import { clientRequestTokenOf, optionalString, secretIdOf, secretValueOf } from '../validate.js';
+import {
+  clientRequestTokenOf,
+  optionalString,
+  secretIdOf,
+  secretValueOf,
+} from '#local-cloud/secrets-manager/validate.js';
 import type { Operation } from './context.js';
 import { writeVersion } from './write-version.js';
 

@@ -6,10 +6,10 @@
  * - a token naming the value-less AWSPENDING placeholder RotateSecret registered: filled in.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiError, ErrorCode } from '../errors.js';
-import { type SecretRecord, Stage, type StoredValue } from '../model.js';
-import { addVersion, applyStages } from '../staging.js';
-import { sameValue } from '../validate.js';
+import { ApiError, ErrorCode } from '#local-cloud/secrets-manager/errors.js';
+import { type SecretRecord, Stage, type StoredValue } from '#local-cloud/secrets-manager/model.js';
+import { addVersion, applyStages } from '#local-cloud/secrets-manager/staging.js';
+import { sameValue } from '#local-cloud/secrets-manager/validate.js';
 
 export interface WriteOutcome {
   readonly versionId: string;

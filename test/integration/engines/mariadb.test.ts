@@ -1,22 +1,22 @@
 import { createServer, type Server } from 'node:net';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMariadb } from '../../../local-cloud/databases/mariadb-server.js';
+import { startMariadb } from '#local-cloud/databases/mariadb-server.js';
 import type {
   RunningDatabase,
   RunningDatabaseInfo,
-} from '../../../local-cloud/databases/running-database.js';
-import type { DbEndpoint, DbSession, TlsMode } from '../../../shared/engines/engine.js';
-import { mariadbEngine } from '../../../shared/engines/mysql.js';
-import { DatabaseUnreachableError } from '../../../shared/errors.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+} from '#local-cloud/databases/running-database.js';
+import type { DbEndpoint, DbSession, TlsMode } from '#shared/engines/engine.js';
+import { mariadbEngine } from '#shared/engines/mysql.js';
+import { DatabaseUnreachableError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 import {
   adminMaria,
   mariadbServer,
   randomPassword,
   uniqueName,
   untrustedCaPem,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 
 /** Every printable ASCII character, quotes and backslash included. */
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');

@@ -2,21 +2,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres } from '../../../local-cloud/databases/postgres-server.js';
+import { startPostgres } from '#local-cloud/databases/postgres-server.js';
 import {
   freePort,
   type RunningDatabase,
   type RunningDatabaseInfo,
-} from '../../../local-cloud/databases/running-database.js';
-import type {
-  ConnectOptions,
-  DbEndpoint,
-  DbSession,
-  TlsMode,
-} from '../../../shared/engines/engine.js';
-import { postgresEngine, scramSha256Verifier } from '../../../shared/engines/postgres.js';
-import { DatabaseUnreachableError } from '../../../shared/errors.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+} from '#local-cloud/databases/running-database.js';
+import type { ConnectOptions, DbEndpoint, DbSession, TlsMode } from '#shared/engines/engine.js';
+import { postgresEngine, scramSha256Verifier } from '#shared/engines/postgres.js';
+import { DatabaseUnreachableError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 import {
   adminPg,
   createPgUser,
@@ -25,7 +20,7 @@ import {
   uniqueName,
   untrustedCaPem,
   waitForLogLines,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 
 const CANARY = 'canary-Pw-7f3a9c';
 const ALL_PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');

@@ -4,16 +4,16 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logsIn, pgClient } from '../../../local-cloud/databases/clients.js';
-import { startPostgresReplica } from '../../../local-cloud/databases/postgres-replica.js';
-import type { RunningDatabase } from '../../../local-cloud/databases/running-database.js';
+import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
+import { startPostgresReplica } from '#local-cloud/databases/postgres-replica.js';
+import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import {
   adminPg,
   createPgUser,
   postgresServer,
   randomPassword,
   uniqueName,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 
 let replica: RunningDatabase;
 

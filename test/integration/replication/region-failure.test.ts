@@ -12,7 +12,7 @@ import {
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '../../helpers/replication-stack.js';
+} from '#test/helpers/replication-stack.js';
 
 const WRITES = /^(Create|Put|Update|Tag|Untag|Delete|Restore)/;
 

@@ -12,15 +12,15 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logsIn, pgClient } from '../../../local-cloud/databases/clients.js';
-import { startPostgresReplica } from '../../../local-cloud/databases/postgres-replica.js';
-import type { RunningDatabase } from '../../../local-cloud/databases/running-database.js';
+import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
+import { startPostgresReplica } from '#local-cloud/databases/postgres-replica.js';
+import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import {
   createPgUser,
   postgresServer,
   randomPassword,
   uniqueName,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 import {
   dbArn,
   EUROPE,
@@ -28,8 +28,8 @@ import {
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '../../helpers/replication-stack.js';
-import { pemFile } from '../../helpers/rotation-stack.js';
+} from '#test/helpers/replication-stack.js';
+import { pemFile } from '#test/helpers/rotation-stack.js';
 
 let replica: RunningDatabase;
 let harness: ReplicationHarness;

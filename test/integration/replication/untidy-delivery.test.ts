@@ -13,7 +13,7 @@ import {
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '../../helpers/replication-stack.js';
+} from '#test/helpers/replication-stack.js';
 
 const SECRETS = 4;
 const PUTS_PER_SECRET = 125; // each PutSecretValue gives two events: the API call and the label move

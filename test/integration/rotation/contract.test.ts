@@ -10,17 +10,17 @@ import {
   postgresServer,
   randomPassword,
   uniqueName,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 import {
   type EngineUnderTest,
   mariadbUnderTest,
   postgresUnderTest,
-} from '../../helpers/engines-under-test.js';
+} from '#test/helpers/engines-under-test.js';
 import {
   pemFile,
   type RotationHarness,
   startRotationHarness,
-} from '../../helpers/rotation-stack.js';
+} from '#test/helpers/rotation-stack.js';
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 

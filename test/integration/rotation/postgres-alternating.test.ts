@@ -5,13 +5,13 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postgresServer, randomPassword, uniqueName } from '../../helpers/databases.js';
-import { postgresUnderTest } from '../../helpers/engines-under-test.js';
+import { postgresServer, randomPassword, uniqueName } from '#test/helpers/databases.js';
+import { postgresUnderTest } from '#test/helpers/engines-under-test.js';
 import {
   pemFile,
   type RotationHarness,
   startRotationHarness,
-} from '../../helpers/rotation-stack.js';
+} from '#test/helpers/rotation-stack.js';
 
 let harness: RotationHarness;
 

@@ -10,13 +10,13 @@ import {
   randomPassword,
   readServerLog,
   uniqueName,
-} from '../../helpers/databases.js';
+} from '#test/helpers/databases.js';
 import {
   pemFile,
   pgLogsIn,
   type RotationHarness,
   startRotationHarness,
-} from '../../helpers/rotation-stack.js';
+} from '#test/helpers/rotation-stack.js';
 
 /** The error messages the function logged for a secret. */
 const errorMessagesFor = (arn: string): string[] =>

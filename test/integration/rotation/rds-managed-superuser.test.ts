@@ -5,14 +5,14 @@
  */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLocalRds } from '../../../local-cloud/rds/index.js';
-import { postgresServer, randomPassword, uniqueName } from '../../helpers/databases.js';
-import { postgresUnderTest } from '../../helpers/engines-under-test.js';
+import { createLocalRds } from '#local-cloud/rds/index.js';
+import { postgresServer, randomPassword, uniqueName } from '#test/helpers/databases.js';
+import { postgresUnderTest } from '#test/helpers/engines-under-test.js';
 import {
   pemFile,
   type RotationHarness,
   startRotationHarness,
-} from '../../helpers/rotation-stack.js';
+} from '#test/helpers/rotation-stack.js';
 
 const ACCOUNT = '123456789012';
 let harness: RotationHarness;

@@ -9,9 +9,9 @@ import type {
   DbSession,
   Engine,
   EngineName,
-} from '../../../shared/engines/engine.js';
-import { DatabaseUnreachableError } from '../../../shared/errors.js';
-import type { Sensitive } from '../../../shared/sensitive.js';
+} from '#shared/engines/engine.js';
+import { DatabaseUnreachableError } from '#shared/errors.js';
+import type { Sensitive } from '#shared/sensitive.js';
 
 export interface LoginAttempt {
   readonly username: string;

@@ -3,7 +3,7 @@ import type {
   RdsEndpoint,
   RdsEndpointLookup,
   RdsResourceKind,
-} from '../../../shared/aws/rds-endpoint-lookup.js';
+} from '#shared/aws/rds-endpoint-lookup.js';
 
 export class FakeRdsEndpointLookup implements RdsEndpointLookup {
   public readonly lookups: { kind: RdsResourceKind; arn: string }[] = [];

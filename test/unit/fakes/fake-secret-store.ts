@@ -9,8 +9,8 @@ import {
   type SecretStore,
   type SecretVersion,
   Stage,
-} from '../../../shared/aws/secret-store.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+} from '#shared/aws/secret-store.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 export interface StoreCall {
   readonly op: 'describe' | 'read' | 'putPending' | 'promote';

@@ -1,16 +1,16 @@
 /** Shared fixtures for the rotation tests: secrets, events, deps over fakes. */
 
-import type { RotateDeps } from '../../../functions/rotate/deps.js';
-import { alternatingUsers } from '../../../functions/rotate/strategies/alternating-users.js';
-import { strategyBySecret } from '../../../functions/rotate/strategies/by-secret.js';
-import { singleUser } from '../../../functions/rotate/strategies/single-user.js';
-import { superuserSecrets } from '../../../functions/rotate/superuser-secret.js';
-import { Stage } from '../../../shared/aws/secret-store.js';
-import type { Deadline } from '../../../shared/deadline.js';
-import type { EngineName } from '../../../shared/engines/engine.js';
-import type { RotationEvent, RotationStep } from '../../../shared/inputs/rotation-event.js';
-import { DEFAULT_PASSWORD_POLICY } from '../../../shared/passwords.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+import type { RotateDeps } from '#functions/rotate/deps.js';
+import { alternatingUsers } from '#functions/rotate/strategies/alternating-users.js';
+import { strategyBySecret } from '#functions/rotate/strategies/by-secret.js';
+import { singleUser } from '#functions/rotate/strategies/single-user.js';
+import { superuserSecrets } from '#functions/rotate/superuser-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import type { Deadline } from '#shared/deadline.js';
+import type { EngineName } from '#shared/engines/engine.js';
+import type { RotationEvent, RotationStep } from '#shared/inputs/rotation-event.js';
+import { DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { FakeDatabase, fakeEngine } from './fake-engine.js';
 import { FakeRdsEndpointLookup } from './fake-rds-endpoint-lookup.js';
 import { FakeSecretStore } from './fake-secret-store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFaultController } from '../../../local-cloud/faults.js';
+import { createFaultController } from '#local-cloud/faults.js';
 
 describe('createFaultController: faults for one Region', () => {
   it('failNext with a Region fails only that Region, then stops', () => {

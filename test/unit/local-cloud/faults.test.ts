@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFaultController } from '../../../local-cloud/faults.js';
-import { createRequestLog } from '../../../local-cloud/request-log.js';
+import { createFaultController } from '#local-cloud/faults.js';
+import { createRequestLog } from '#local-cloud/request-log.js';
 
 describe('fault controller', () => {
   it('fails exactly the next N calls of the named operation', () => {

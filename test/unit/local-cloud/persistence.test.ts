@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonState, writeJsonStateAtomically } from '../../../local-cloud/persistence.js';
-import type { RotationStarter } from '../../../local-cloud/secrets-manager/operations/context.js';
-import { OPERATIONS } from '../../../local-cloud/secrets-manager/operations/index.js';
-import { restoreState, snapshotState } from '../../../local-cloud/secrets-manager/snapshot.js';
-import { SecretsState } from '../../../local-cloud/secrets-manager/store.js';
+import { readJsonState, writeJsonStateAtomically } from '#local-cloud/persistence.js';
+import type { RotationStarter } from '#local-cloud/secrets-manager/operations/context.js';
+import { OPERATIONS } from '#local-cloud/secrets-manager/operations/index.js';
+import { restoreState, snapshotState } from '#local-cloud/secrets-manager/snapshot.js';
+import { SecretsState } from '#local-cloud/secrets-manager/store.js';
 
 const noRotations: RotationStarter = { canInvoke: false, isRunning: () => false, start: () => {} };
 const call = (

@@ -5,7 +5,7 @@ import {
   LOWERCASE,
   PUNCTUATION,
   UPPERCASE,
-} from '../../../local-cloud/secrets-manager/random-password.js';
+} from '#local-cloud/secrets-manager/random-password.js';
 
 const hasAny = (password: string, set: string): boolean =>
   [...password].some((c) => set.includes(c));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS } from '../../../local-cloud/secrets-manager/operations/index.js';
-import { RotationRunner } from '../../../local-cloud/secrets-manager/rotation.js';
-import { SecretsState } from '../../../local-cloud/secrets-manager/store.js';
-import type { FunctionInvoker, RotationInvocation } from '../../../local-cloud/types.js';
+import { OPERATIONS } from '#local-cloud/secrets-manager/operations/index.js';
+import { RotationRunner } from '#local-cloud/secrets-manager/rotation.js';
+import { SecretsState } from '#local-cloud/secrets-manager/store.js';
+import type { FunctionInvoker, RotationInvocation } from '#local-cloud/types.js';
 
 const REGION = 'us-east-1';
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rotate';

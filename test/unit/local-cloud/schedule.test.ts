@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  nextRotationDate,
-  validateRotationRules,
-} from '../../../local-cloud/secrets-manager/schedule.js';
+import { nextRotationDate, validateRotationRules } from '#local-cloud/secrets-manager/schedule.js';
 
 const codeOf = (rules: unknown): string => {
   try {

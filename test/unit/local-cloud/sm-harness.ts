@@ -2,9 +2,9 @@
 import type {
   OperationContext,
   RotationStarter,
-} from '../../../local-cloud/secrets-manager/operations/context.js';
-import { OPERATIONS } from '../../../local-cloud/secrets-manager/operations/index.js';
-import { SecretsState } from '../../../local-cloud/secrets-manager/store.js';
+} from '#local-cloud/secrets-manager/operations/context.js';
+import { OPERATIONS } from '#local-cloud/secrets-manager/operations/index.js';
+import { SecretsState } from '#local-cloud/secrets-manager/store.js';
 
 export const REGION = 'us-east-1';
 export const TOKEN_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigFiles, LAMBDA_CA_BUNDLE, readRotateConfig } from '../../../shared/config.js';
-import { ConfigurationError } from '../../../shared/errors.js';
-import { DEFAULT_PASSWORD_POLICY } from '../../../shared/passwords.js';
+import { type ConfigFiles, LAMBDA_CA_BUNDLE, readRotateConfig } from '#shared/config.js';
+import { ConfigurationError } from '#shared/errors.js';
+import { DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 

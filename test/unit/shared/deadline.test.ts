@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineBefore, ensureTimeLeft, withinDeadline } from '../../../shared/deadline.js';
-import { StepTimeoutError } from '../../../shared/errors.js';
+import { deadlineBefore, ensureTimeLeft, withinDeadline } from '#shared/deadline.js';
+import { StepTimeoutError } from '#shared/errors.js';
 
 const where = { secretId: 'app-db', step: 'setSecret' };
 

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SecretFormatError } from '../../../shared/errors.js';
+import { SecretFormatError } from '#shared/errors.js';
 
 // The real engine modules are other helpers' work and open drivers: stand-ins keep this a unit test.
-vi.mock('../../../shared/engines/postgres.js', () => ({ postgresEngine: { name: 'postgres' } }));
-vi.mock('../../../shared/engines/mysql.js', () => ({
+vi.mock('#shared/engines/postgres.js', () => ({ postgresEngine: { name: 'postgres' } }));
+vi.mock('#shared/engines/mysql.js', () => ({
   mysqlEngine: { name: 'mysql' },
   mariadbEngine: { name: 'mariadb' },
 }));
 
-const { engineFor } = await import('../../../shared/engines/index.js');
+const { engineFor } = await import('#shared/engines/index.js');
 
 describe('engineFor', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KnownValues } from '../../../shared/known-values.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+import { KnownValues } from '#shared/known-values.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 describe('KnownValues', () => {
   it('redacts every remembered value, longest first, and ignores empty ones', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../../shared/logger.js';
-import { Sensitive } from '../../../shared/sensitive.js';
+import { redactSecrets } from '#shared/logger.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 describe('redactSecrets', () => {
   it.each(['password', 'SecretString', 'SecretBinary', 'connectionString'])(

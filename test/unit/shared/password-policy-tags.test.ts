@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../shared/errors.js';
+import { ConfigurationError } from '#shared/errors.js';
 import {
   createPasswordGenerator,
   DEFAULT_PASSWORD_POLICY,
   narrowPasswordPolicy,
   type PasswordPolicy,
-} from '../../../shared/passwords.js';
+} from '#shared/passwords.js';
 
 const errorOf = (run: () => unknown): Error => {
   try {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../shared/errors.js';
+import { ConfigurationError } from '#shared/errors.js';
 import {
   createPasswordGenerator,
   DEFAULT_PASSWORD_POLICY,
   type PasswordPolicy,
   SAFE_PUNCTUATION,
-} from '../../../shared/passwords.js';
+} from '#shared/passwords.js';
 
 const policy = (changes: Partial<PasswordPolicy> = {}): PasswordPolicy => ({
   ...DEFAULT_PASSWORD_POLICY,

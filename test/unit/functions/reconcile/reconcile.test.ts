@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type ReconcileDeps, reconcile } from '../../../../functions/reconcile/reconcile.js';
-import { TokenBucket } from '../../../../functions/reconcile/token-bucket.js';
-import { replicateSecret } from '../../../../functions/replicate/replicate-secret.js';
-import type { ListOptions, ReplicaStore } from '../../../../shared/aws/replica-store.js';
-import { FakeSecretsManager } from '../replicate/fake-secrets-manager.js';
+import { type ReconcileDeps, reconcile } from '#functions/reconcile/reconcile.js';
+import { TokenBucket } from '#functions/reconcile/token-bucket.js';
+import type { ListOptions, ReplicaStore } from '#shared/aws/replica-store.js';
+import { replicateSecret } from '#shared/replication/replicate-secret.js';
+import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
 import {
   CANARY,
   config,
@@ -11,7 +11,7 @@ import {
   FakeRds,
   noWaitRetry,
   SOURCE_REGION,
-} from '../replicate/helpers.js';
+} from '#test/unit/functions/replicate/helpers.js';
 
 const TAGS = { 'rotasync:replicate-to': 'eu-west-1,us-west-2' };
 

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { buildReplicateHandler } from '../../../../functions/replicate/build-handler.js';
-import { rememberingReplicaStore } from '../../../../functions/replicate/remembering-replica-store.js';
-import { OUTSIDE_PREFIX_REASON } from '../../../../functions/replicate/secret-prefix.js';
-import { InvalidEventError } from '../../../../shared/errors.js';
-import { KnownValues } from '../../../../shared/known-values.js';
-import { redactSecrets } from '../../../../shared/logger.js';
+import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
+import { InvalidEventError } from '#shared/errors.js';
+import { KnownValues } from '#shared/known-values.js';
+import { redactSecrets } from '#shared/logger.js';
+import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
+import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { CANARY, config, dbSecret, FakeRds, noWaitRetry } from './helpers.js';
 

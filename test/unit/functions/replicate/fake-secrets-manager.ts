@@ -6,9 +6,9 @@ import type {
   ReplicaStore,
   SecretPage,
   StoredSecret,
-} from '../../../../shared/aws/replica-store.js';
-import { ReplicaStoreError } from '../../../../shared/aws/replica-store.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+} from '#shared/aws/replica-store.js';
+import { ReplicaStoreError } from '#shared/aws/replica-store.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 interface FakeVersion {
   readonly value: string;

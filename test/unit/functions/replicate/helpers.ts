@@ -1,10 +1,6 @@
-import type { ReplicationConfig } from '../../../../functions/replicate/config.js';
-import type { RetryPolicy } from '../../../../functions/replicate/retry.js';
-import type {
-  DatabaseLocator,
-  DbEndpoint,
-  RdsDirectory,
-} from '../../../../shared/aws/rds-directory.js';
+import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { ReplicationConfig } from '#shared/replication/config.js';
+import type { RetryPolicy } from '#shared/replication/retry.js';
 
 /** A leak canary: it must never appear in a report, error or log line. */
 export const CANARY = 'Canary-Pa55word-7f3a9c';

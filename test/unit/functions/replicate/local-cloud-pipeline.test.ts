@@ -8,17 +8,17 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../../../functions/reconcile/reconcile.js';
-import { TokenBucket } from '../../../../functions/reconcile/token-bucket.js';
-import { buildReplicateHandler } from '../../../../functions/replicate/build-handler.js';
-import { connectEvents, createEventDispatcher } from '../../../../local-cloud/events/index.js';
-import { startLocalCloud } from '../../../../local-cloud/index.js';
-import { createLocalRds } from '../../../../local-cloud/rds/index.js';
-import type { LocalCloud } from '../../../../local-cloud/types.js';
-import { RdsApiDirectory } from '../../../../shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '../../../../shared/aws/replica-store.js';
-import { KnownValues } from '../../../../shared/known-values.js';
-import { redactSecrets } from '../../../../shared/logger.js';
+import { reconcile } from '#functions/reconcile/reconcile.js';
+import { TokenBucket } from '#functions/reconcile/token-bucket.js';
+import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
+import { connectEvents, createEventDispatcher } from '#local-cloud/events/index.js';
+import { startLocalCloud } from '#local-cloud/index.js';
+import { createLocalRds } from '#local-cloud/rds/index.js';
+import type { LocalCloud } from '#local-cloud/types.js';
+import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
+import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { KnownValues } from '#shared/known-values.js';
+import { redactSecrets } from '#shared/logger.js';
 import { CANARY, config, noWaitRetry } from './helpers.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

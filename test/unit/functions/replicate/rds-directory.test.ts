@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RdsApiDirectory } from '../../../../shared/aws/rds-directory.js';
+import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
 
 const rds = mockClient(RDSClient);
 beforeEach(() => rds.reset());

@@ -16,8 +16,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createSecretsManagerReplicaStore,
   type ReplicaStoreError,
-} from '../../../../shared/aws/replica-store.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+} from '#shared/aws/replica-store.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { CANARY } from './helpers.js';
 
 const sm = mockClient(SecretsManagerClient);

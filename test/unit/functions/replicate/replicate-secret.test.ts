@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { rewriteEndpoint } from '../../../../functions/replicate/endpoint-rewrite.js';
+import { rewriteEndpoint } from '#shared/replication/endpoint-rewrite.js';
 import {
   type ReplicateDeps,
   ReplicationFailedError,
   replicaToken,
   replicateSecret,
-} from '../../../../functions/replicate/replicate-secret.js';
-import { OUTSIDE_PREFIX_REASON } from '../../../../functions/replicate/secret-prefix.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+} from '#shared/replication/replicate-secret.js';
+import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
 import { CANARY, config, dbSecret, FakeRds, noWaitRetry, SOURCE_REGION } from './helpers.js';
 

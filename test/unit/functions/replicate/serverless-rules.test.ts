@@ -4,11 +4,11 @@
  * replication copies match, the others do not.
  */
 import { describe, expect, it } from 'vitest';
-import { buildEvents } from '../../../../local-cloud/events/build-events.js';
-import { type EventPattern, matchesPattern } from '../../../../local-cloud/events/pattern.js';
-import { readServerlessProject } from '../../../../local-cloud/lambda/serverless-config.js';
-import { PROJECT_ROOT } from '../../../../local-cloud/stack.js';
-import type { ApiCallRecord } from '../../../../local-cloud/types.js';
+import { buildEvents } from '#local-cloud/events/build-events.js';
+import { type EventPattern, matchesPattern } from '#local-cloud/events/pattern.js';
+import { readServerlessProject } from '#local-cloud/lambda/serverless-config.js';
+import { PROJECT_ROOT } from '#local-cloud/stack.js';
+import type { ApiCallRecord } from '#local-cloud/types.js';
 
 const project = readServerlessProject(PROJECT_ROOT, {
   stage: 'test',

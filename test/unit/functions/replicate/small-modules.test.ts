@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mapWithConcurrency } from '../../../../functions/replicate/concurrency.js';
-import { loadReplicationConfig } from '../../../../functions/replicate/config.js';
-import { planEndpoint, rewriteEndpoint } from '../../../../functions/replicate/endpoint-rewrite.js';
-import { withRetry } from '../../../../functions/replicate/retry.js';
-import { isUnderPrefix } from '../../../../functions/replicate/secret-prefix.js';
-import { selectTargetRegions } from '../../../../functions/replicate/target-selection.js';
-import { ReplicaStoreError } from '../../../../shared/aws/replica-store.js';
-import { ConfigurationError } from '../../../../shared/errors.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+import { ReplicaStoreError } from '#shared/aws/replica-store.js';
+import { ConfigurationError } from '#shared/errors.js';
+import { mapWithConcurrency } from '#shared/replication/concurrency.js';
+import { loadReplicationConfig } from '#shared/replication/config.js';
+import { planEndpoint, rewriteEndpoint } from '#shared/replication/endpoint-rewrite.js';
+import { withRetry } from '#shared/replication/retry.js';
+import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
+import { selectTargetRegions } from '#shared/replication/target-selection.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { CANARY, dbSecret, FakeRds } from './helpers.js';
 
 describe('loadReplicationConfig', () => {

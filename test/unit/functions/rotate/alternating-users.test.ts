@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { RotateDeps } from '../../../../functions/rotate/deps.js';
-import { rotate } from '../../../../functions/rotate/rotate.js';
+import type { RotateDeps } from '#functions/rotate/deps.js';
+import { rotate } from '#functions/rotate/rotate.js';
 import {
   alternateUsername,
   alternatingUsers,
   baseUsername,
   ClonePrivilegesError,
-} from '../../../../functions/rotate/strategies/alternating-users.js';
-import { SuperuserSecretError } from '../../../../functions/rotate/superuser-secret.js';
-import { Stage } from '../../../../shared/aws/secret-store.js';
-import {
-  CredentialsMismatchError,
-  LoginRejectedError,
-  SecretFormatError,
-} from '../../../../shared/errors.js';
-import { parseDatabaseSecret } from '../../../../shared/inputs/database-secret.js';
-import { ROTATION_STEPS, type RotationStep } from '../../../../shared/inputs/rotation-event.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
-import type { FakeDatabase } from '../../fakes/fake-engine.js';
-import { FakeRdsEndpointLookup } from '../../fakes/fake-rds-endpoint-lookup.js';
-import type { FakeSecretStore, StoreCall } from '../../fakes/fake-secret-store.js';
+} from '#functions/rotate/strategies/alternating-users.js';
+import { SuperuserSecretError } from '#functions/rotate/superuser-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import { CredentialsMismatchError, LoginRejectedError, SecretFormatError } from '#shared/errors.js';
+import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
+import { ROTATION_STEPS, type RotationStep } from '#shared/inputs/rotation-event.js';
+import { Sensitive } from '#shared/sensitive.js';
+import type { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
+import type { FakeSecretStore, StoreCall } from '#test/unit/fakes/fake-secret-store.js';
 import {
   alternatingDatabase,
   alternatingDepsWith,
@@ -33,7 +29,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 const step = (name: RotationStep, deps: RotateDeps, token = TOKEN) =>
   rotate(rotationEvent(name, token), deps, plentyOfTime);

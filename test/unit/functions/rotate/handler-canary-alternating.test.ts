@@ -1,18 +1,18 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildRotateHandler } from '../../../../functions/rotate/build-handler.js';
-import { alternatingUsers } from '../../../../functions/rotate/strategies/alternating-users.js';
-import { strategyBySecret } from '../../../../functions/rotate/strategies/by-secret.js';
-import { singleUser } from '../../../../functions/rotate/strategies/single-user.js';
-import { superuserSecrets } from '../../../../functions/rotate/superuser-secret.js';
-import { rememberingStore } from '../../../../shared/aws/remembering-store.js';
-import { ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
-import { KnownValues } from '../../../../shared/known-values.js';
-import { logger } from '../../../../shared/logger.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
-import { type FakeDatabase, fakeEngine } from '../../fakes/fake-engine.js';
-import { FakeRdsEndpointLookup } from '../../fakes/fake-rds-endpoint-lookup.js';
-import type { FakeSecretStore } from '../../fakes/fake-secret-store.js';
+import { buildRotateHandler } from '#functions/rotate/build-handler.js';
+import { alternatingUsers } from '#functions/rotate/strategies/alternating-users.js';
+import { strategyBySecret } from '#functions/rotate/strategies/by-secret.js';
+import { singleUser } from '#functions/rotate/strategies/single-user.js';
+import { superuserSecrets } from '#functions/rotate/superuser-secret.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
+import { KnownValues } from '#shared/known-values.js';
+import { logger } from '#shared/logger.js';
+import { Sensitive } from '#shared/sensitive.js';
+import { type FakeDatabase, fakeEngine } from '#test/unit/fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
+import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
 import {
   alternatingDatabase,
   alternatingStore,
@@ -21,7 +21,7 @@ import {
   MASTER_PASSWORD,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
 

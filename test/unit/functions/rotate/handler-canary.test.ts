@@ -1,20 +1,20 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildRotateHandler } from '../../../../functions/rotate/build-handler.js';
-import { rememberingStore } from '../../../../shared/aws/remembering-store.js';
-import { InvalidEventError, SecretFormatError } from '../../../../shared/errors.js';
-import { ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
-import { KnownValues } from '../../../../shared/known-values.js';
-import { logger } from '../../../../shared/logger.js';
-import { FakeDatabase } from '../../fakes/fake-engine.js';
-import type { FakeSecretStore } from '../../fakes/fake-secret-store.js';
+import { buildRotateHandler } from '#functions/rotate/build-handler.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { InvalidEventError, SecretFormatError } from '#shared/errors.js';
+import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
+import { KnownValues } from '#shared/known-values.js';
+import { logger } from '#shared/logger.js';
+import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
 import {
   appSecret,
   depsWith,
   rotatingStore,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 // Distinctive values that must never reach a log line or an error.
 const CANARY_CURRENT = 'CANARY-current-7f3e9a1b2c4d';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { rotate } from '../../../../functions/rotate/rotate.js';
-import { Stage } from '../../../../shared/aws/secret-store.js';
+import { rotate } from '#functions/rotate/rotate.js';
+import { Stage } from '#shared/aws/secret-store.js';
 import {
   RotationNotEnabledError,
   StepTimeoutError,
   VersionNotPendingError,
-} from '../../../../shared/errors.js';
-import { FakeDatabase } from '../../fakes/fake-engine.js';
+} from '#shared/errors.js';
+import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -16,7 +16,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 describe('rotate (the gate)', () => {
   it('refuses a secret whose rotation is disabled, after one DescribeSecret', async () => {

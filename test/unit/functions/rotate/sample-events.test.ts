@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseRotationEvent, ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
+import { parseRotationEvent, ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 
 const fileOf = (step: string): string =>
   new URL(`../../../../events/rotate-${step.replace('Secret', '')}-secret.json`, import.meta.url)

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRequest } from '../../../../functions/rotate/deps.js';
-import { setSecret } from '../../../../functions/rotate/steps/set-secret.js';
-import { Stage } from '../../../../shared/aws/secret-store.js';
-import type { Deadline } from '../../../../shared/deadline.js';
+import type { StepRequest } from '#functions/rotate/deps.js';
+import { setSecret } from '#functions/rotate/steps/set-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import type { Deadline } from '#shared/deadline.js';
 import {
   CredentialsMismatchError,
   DatabaseUnreachableError,
   LoginRejectedError,
   StepTimeoutError,
   VersionNotPendingError,
-} from '../../../../shared/errors.js';
-import { FakeDatabase } from '../../fakes/fake-engine.js';
-import type { FakeSecretStore } from '../../fakes/fake-secret-store.js';
+} from '#shared/errors.js';
+import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -22,7 +22,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 const PREVIOUS_PASSWORD = 'Previous-Pass_0000';
 

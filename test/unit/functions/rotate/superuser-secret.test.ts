@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  SuperuserSecretError,
-  superuserSecrets,
-} from '../../../../functions/rotate/superuser-secret.js';
-import { Stage } from '../../../../shared/aws/secret-store.js';
-import { FakeRdsEndpointLookup } from '../../fakes/fake-rds-endpoint-lookup.js';
-import { FakeSecretStore } from '../../fakes/fake-secret-store.js';
-import { MASTER_ARN, MASTER_PASSWORD, masterSecret } from '../../fakes/rotation-fixtures.js';
+import { SuperuserSecretError, superuserSecrets } from '#functions/rotate/superuser-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
+import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { MASTER_ARN, MASTER_PASSWORD, masterSecret } from '#test/unit/fakes/rotation-fixtures.js';
 
 const where = { secretId: 'arn:app', step: 'setSecret' };
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:legacy';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { testSecret } from '../../../../functions/rotate/steps/test-secret.js';
-import { Stage } from '../../../../shared/aws/secret-store.js';
+import { testSecret } from '#functions/rotate/steps/test-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
 import {
   DatabaseUnreachableError,
   LoginRejectedError,
   VersionNotPendingError,
-} from '../../../../shared/errors.js';
-import { FakeDatabase } from '../../fakes/fake-engine.js';
+} from '#shared/errors.js';
+import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -17,7 +17,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '../../fakes/rotation-fixtures.js';
+} from '#test/unit/fakes/rotation-fixtures.js';
 
 const setup = async (database: FakeDatabase, withPending = true) => {
   const store = rotatingStore();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildEvents } from '../../../../local-cloud/events/build-events.js';
-import type { ApiCallRecord } from '../../../../local-cloud/types.js';
-import { parseSecretChangeEvent } from '../../../../shared/inputs/secret-change-event.js';
+import { buildEvents } from '#local-cloud/events/build-events.js';
+import type { ApiCallRecord } from '#local-cloud/types.js';
+import { parseSecretChangeEvent } from '#shared/inputs/secret-change-event.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-AbCdEf';
 const AT = new Date('2026-03-01T10:20:30.456Z');

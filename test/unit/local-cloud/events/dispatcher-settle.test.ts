@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventBridgeEvent } from '../../../../local-cloud/events/build-events.js';
-import {
-  createEventDispatcher,
-  type EventTarget,
-} from '../../../../local-cloud/events/dispatcher.js';
+import type { EventBridgeEvent } from '#local-cloud/events/build-events.js';
+import { createEventDispatcher, type EventTarget } from '#local-cloud/events/dispatcher.js';
 
 const event = (id: string): EventBridgeEvent => ({
   version: '0',

@@ -4,13 +4,13 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import type { EventBridgeEvent } from '../../../../local-cloud/events/build-events.js';
+import type { EventBridgeEvent } from '#local-cloud/events/build-events.js';
 import {
   connectEvents,
   createEventDispatcher,
   type EventTarget,
-} from '../../../../local-cloud/events/dispatcher.js';
-import { startLocalCloud } from '../../../../local-cloud/index.js';
+} from '#local-cloud/events/dispatcher.js';
+import { startLocalCloud } from '#local-cloud/index.js';
 
 const event = (id: string, eventName = 'PutSecretValue'): EventBridgeEvent => ({
   version: '0',

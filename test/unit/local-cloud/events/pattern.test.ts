@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EventPattern, matchesPattern } from '../../../../local-cloud/events/pattern.js';
+import { type EventPattern, matchesPattern } from '#local-cloud/events/pattern.js';
 
 const event = {
   source: 'aws.secretsmanager',

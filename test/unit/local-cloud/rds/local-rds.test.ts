@@ -8,14 +8,10 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud } from '../../../../local-cloud/index.js';
-import {
-  createLocalRds,
-  type LocalRds,
-  type LocalRdsInstance,
-} from '../../../../local-cloud/rds/index.js';
-import type { LocalCloud } from '../../../../local-cloud/types.js';
-import { RdsApiDirectory } from '../../../../shared/aws/rds-directory.js';
+import { startLocalCloud } from '#local-cloud/index.js';
+import { createLocalRds, type LocalRds, type LocalRdsInstance } from '#local-cloud/rds/index.js';
+import type { LocalCloud } from '#local-cloud/types.js';
+import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
 
 const ACCOUNT = '123456789012';
 const SOURCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders`;

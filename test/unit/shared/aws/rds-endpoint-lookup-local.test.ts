@@ -1,9 +1,9 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCloud } from '../../../../local-cloud/index.js';
-import { createLocalRds } from '../../../../local-cloud/rds/index.js';
-import type { LocalCloud } from '../../../../local-cloud/types.js';
-import { RdsApiEndpointLookup } from '../../../../shared/aws/rds-endpoint-lookup.js';
+import { startLocalCloud } from '#local-cloud/index.js';
+import { createLocalRds } from '#local-cloud/rds/index.js';
+import type { LocalCloud } from '#local-cloud/types.js';
+import { RdsApiEndpointLookup } from '#shared/aws/rds-endpoint-lookup.js';
 
 const ACCOUNT = '123456789012';
 const INSTANCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:app-db`;

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RdsApiEndpointLookup } from '../../../../shared/aws/rds-endpoint-lookup.js';
+import { RdsApiEndpointLookup } from '#shared/aws/rds-endpoint-lookup.js';
 
 const rds = mockClient(RDSClient);
 const INSTANCE_ARN = 'arn:aws:rds:eu-west-1:123456789012:db:app-db';

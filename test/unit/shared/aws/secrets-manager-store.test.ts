@@ -11,10 +11,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Stage } from '../../../../shared/aws/secret-store.js';
-import { SecretsManagerStore } from '../../../../shared/aws/secrets-manager-store.js';
-import { SecretFormatError } from '../../../../shared/errors.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import { SecretsManagerStore } from '#shared/aws/secrets-manager-store.js';
+import { SecretFormatError } from '#shared/errors.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 const sm = mockClient(SecretsManagerClient);
 const TOKEN = '0f7d8e2a-3c4b-4d5e-8f6a-7b8c9d0e1f2a';

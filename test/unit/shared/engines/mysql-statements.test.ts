@@ -22,8 +22,8 @@ import {
   tlsDifferences,
   tlsRequirementOf,
   tokenize,
-} from '../../../../shared/engines/mysql-statements.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+} from '#shared/engines/mysql-statements.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const HOSTILE_NAMES = ["we'ird`user", 'back\\slash', 'dq"uote', "'; DROP USER root; --", 'a?b'];

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SecretFormatError } from '../../../../shared/errors.js';
+import { SecretFormatError } from '#shared/errors.js';
 import {
   type DatabaseSecret,
   parseDatabaseSecret,
   SECRET_ENGINES,
   serializeDatabaseSecret,
-} from '../../../../shared/inputs/database-secret.js';
-import { Sensitive } from '../../../../shared/sensitive.js';
+} from '#shared/inputs/database-secret.js';
+import { Sensitive } from '#shared/sensitive.js';
 
 // Engine names appear in messages (the accepted list); they are vocabulary, not echoed values.
 const VOCABULARY: readonly string[] = [

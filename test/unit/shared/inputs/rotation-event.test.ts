@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../../../shared/errors.js';
-import { parseRotationEvent, ROTATION_STEPS } from '../../../../shared/inputs/rotation-event.js';
+import { InvalidEventError } from '#shared/errors.js';
+import { parseRotationEvent, ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 
 // Field names and step names may appear in messages; they are vocabulary, not echoed values.
 const VOCABULARY: readonly string[] = [...ROTATION_STEPS, 'ClientRequestToken', 'RotationToken'];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../../../shared/errors.js';
-import { parseSecretChangeEvent } from '../../../../shared/inputs/secret-change-event.js';
+import { InvalidEventError } from '#shared/errors.js';
+import { parseSecretChangeEvent } from '#shared/inputs/secret-change-event.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 

@@ -1,9 +1,9 @@
 import type { Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LoginRejectedError } from '../../../../shared/errors.js';
-import { KnownValues } from '../../../../shared/known-values.js';
-import { errorBoundary } from '../../../../shared/middleware/error-boundary.js';
+import { LoginRejectedError } from '#shared/errors.js';
+import { KnownValues } from '#shared/known-values.js';
+import { errorBoundary } from '#shared/middleware/error-boundary.js';
 
 const SECRET = 'Very-Secret-Value-123';
 

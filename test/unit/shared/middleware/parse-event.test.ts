@@ -1,12 +1,9 @@
 import type { Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError } from '../../../../shared/errors.js';
-import {
-  parseRotationEvent,
-  type RotationEvent,
-} from '../../../../shared/inputs/rotation-event.js';
-import { parseEvent } from '../../../../shared/middleware/parse-event.js';
+import { InvalidEventError } from '#shared/errors.js';
+import { parseRotationEvent, type RotationEvent } from '#shared/inputs/rotation-event.js';
+import { parseEvent } from '#shared/middleware/parse-event.js';
 
 const TOKEN = '0f7d8e2a-3c4b-4d5e-8f6a-7b8c9d0e1f2a';
 

@@ -1,6 +1,6 @@
 /** Wraps a ReplicaStore so every value it reads is remembered, for scrubbing from error text. */
-import type { RegionalSecrets, ReplicaStore } from '../../shared/aws/replica-store.js';
-import type { KnownValues } from '../../shared/known-values.js';
+import type { RegionalSecrets, ReplicaStore } from '#shared/aws/replica-store.js';
+import type { KnownValues } from '#shared/known-values.js';
 
 /** The same store; values read by readCurrent/readCurrentBatch go into `knownValues`. */
 export const rememberingReplicaStore = (

@@ -4,8 +4,8 @@
  * `rotasync:endpoint:<region>`, then configuration) wins over the RDS lookup; when no replica is
  * found the value is copied unchanged and the outcome says so.
  */
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '../../shared/aws/rds-directory.js';
-import { Sensitive } from '../../shared/sensitive.js';
+import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { parseEndpoint } from './config.js';
 
 /** Tag prefix of a per-Region endpoint override: `rotasync:endpoint:eu-west-1` = `host:port`. */

@@ -28,15 +28,15 @@
  * Lambda retry and finally the dead-letter queue holds the event.
  */
 import { createHash } from 'node:crypto';
-import type { DbEndpoint, RdsDirectory } from '../../shared/aws/rds-directory.js';
+import type { DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
 import type {
   CurrentValue,
   RegionalSecrets,
   ReplicaStore,
   StoredSecret,
-} from '../../shared/aws/replica-store.js';
-import { RotasyncError } from '../../shared/errors.js';
-import type { SecretChangeKind } from '../../shared/inputs/secret-change-event.js';
+} from '#shared/aws/replica-store.js';
+import { RotasyncError } from '#shared/errors.js';
+import type { SecretChangeKind } from '#shared/inputs/secret-change-event.js';
 import type { ReplicationConfig } from './config.js';
 import { type EndpointSource, planEndpoint, rewriteEndpoint } from './endpoint-rewrite.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from './retry.js';

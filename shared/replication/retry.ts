@@ -3,7 +3,7 @@
  * (throttling, 5xx, a Region that does not answer). Anything else fails at once.
  * https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
  */
-import { ReplicaStoreError } from '../../shared/aws/replica-store.js';
+import { ReplicaStoreError } from '#shared/aws/replica-store.js';
 
 /** How often and how patiently to retry. */
 export interface RetryPolicy {
