@@ -46,7 +46,6 @@ export const buildRotateHandler = ({
           secretId: event.SecretId,
           step: event.Step,
           token: event.ClientRequestToken,
-          strategy: deps.strategy.name,
         }),
         logger,
       }),

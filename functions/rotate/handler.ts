@@ -28,7 +28,7 @@ export const handler = buildRotateHandler({
   deps: {
     store,
     engineFor,
-    strategy: strategyBySecret({
+    strategyFor: strategyBySecret({
       singleUser,
       alternatingUsers: alternatingUsers({
         superusers: superuserSecrets(store, new RdsApiEndpointLookup()),

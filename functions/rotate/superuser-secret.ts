@@ -12,12 +12,9 @@
 import type { RdsEndpointLookup, RdsResourceKind } from '#shared/aws/rds-endpoint-lookup.js';
 import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
 import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
+import { isSecretEngine, type SecretEngine } from '#shared/engines/secret-engines.js';
 import { type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
-import {
-  parseDatabaseSecret,
-  SECRET_ENGINES,
-  type SecretEngine,
-} from '#shared/inputs/database-secret.js';
+import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { Sensitive } from '#shared/sensitive.js';
 
 /** The superuser secret named by `masterarn` is missing, unreadable or unusable. */
@@ -69,9 +66,6 @@ const MAX_RDS_ARN_LENGTH = 256;
 
 // RDS calls Aurora MySQL 1 (MySQL 5.6 compatible) just `aurora`.
 const RDS_ENGINE_ALIASES: Readonly<Record<string, SecretEngine>> = { aurora: 'aurora-mysql' };
-
-const isSecretEngine = (value: string): value is SecretEngine =>
-  (SECRET_ENGINES as readonly string[]).includes(value);
 
 const isRecord = (input: unknown): input is Record<string, unknown> =>
   typeof input === 'object' && input !== null && !Array.isArray(input);

@@ -6,13 +6,14 @@
 
 import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
 import { readCurrent } from '#functions/rotate/secrets.js';
+import { chooseStrategy } from '#functions/rotate/strategies/by-secret.js';
 import { serializeDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { narrowPasswordPolicy } from '#shared/passwords.js';
 
 /** The slice of RotateDeps createSecret uses. */
 export type CreateSecretDeps = Pick<
   RotateDeps,
-  'store' | 'strategy' | 'passwordPolicy' | 'generatePassword' | 'log'
+  'store' | 'strategyFor' | 'passwordPolicy' | 'generatePassword' | 'log'
 >;
 
 /** Stages the pending version; a retry finds it staged ('exists') and keeps the first value. */
@@ -21,7 +22,7 @@ export const createSecret: Step<CreateSecretDeps> = async ({ event, metadata }, 
   // Invalid policy tags fail before any read or write.
   const narrowed = narrowPasswordPolicy(deps.passwordPolicy, metadata.tags, where);
   const current = await readCurrent(deps.store, event.SecretId, where);
-  const username = deps.strategy.pendingUsername(current, where);
+  const username = chooseStrategy(current, deps).pendingUsername(current, where);
   deps.log.info('password policy', { passwordPolicy: narrowed.policy, narrowedBy: narrowed.tags });
   const password = deps.generatePassword(narrowed.policy);
   const value = serializeDatabaseSecret(current, { password, username });

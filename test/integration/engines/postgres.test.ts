@@ -8,8 +8,9 @@ import {
   type RunningDatabase,
   type RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
-import type { ConnectOptions, DbEndpoint, DbSession, TlsMode } from '#shared/engines/engine.js';
-import { postgresEngine, scramSha256Verifier } from '#shared/engines/postgres.js';
+import type { ConnectOptions, DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
+import { postgresEngine } from '#shared/engines/postgres/engine.js';
+import { scramSha256Verifier } from '#shared/engines/postgres/scram.js';
 import { DatabaseUnreachableError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
@@ -29,7 +30,7 @@ const endpointOf = (
   server: RunningDatabaseInfo,
   tls: TlsMode,
   host: string = server.host,
-): DbEndpoint => ({
+): DbTarget => ({
   host,
   port: server.port,
   database: undefined,

@@ -5,8 +5,8 @@
  */
 import type {
   DbCredentials,
-  DbEndpoint,
   DbSession,
+  DbTarget,
   Engine,
   EngineName,
 } from '#shared/engines/engine.js';
@@ -17,7 +17,7 @@ export interface LoginAttempt {
   readonly username: string;
   readonly password: string;
   readonly accepted: boolean;
-  readonly endpoint: DbEndpoint;
+  readonly endpoint: DbTarget;
   readonly connectTimeoutMs: number;
 }
 
@@ -100,7 +100,7 @@ export class FakeDatabase {
   }
 
   public login(
-    endpoint: DbEndpoint,
+    endpoint: DbTarget,
     credentials: DbCredentials,
     connectTimeoutMs: number,
   ): Promise<DbSession | undefined> {
@@ -181,8 +181,6 @@ export class FakeDatabase {
 /** An Engine over a FakeDatabase. */
 export const fakeEngine = (database: FakeDatabase, name: EngineName = 'postgres'): Engine => ({
   name,
-  defaultPort: name === 'postgres' ? 5432 : 3306,
-  defaultDatabase: name === 'postgres' ? 'postgres' : undefined,
   maxUsernameLength: name === 'postgres' ? 63 : 32,
   login: (endpoint, credentials, options) =>
     database.login(endpoint, credentials, options.connectTimeoutMs),

@@ -44,8 +44,12 @@ export const rotationEvent = (Step: RotationStep, token = TOKEN): RotationEvent 
 
 export class RecordingLog {
   public readonly lines: { message: string; attributes: Record<string, unknown>[] }[] = [];
+  public readonly keys: Record<string, string> = {};
   public info(message: string, ...attributes: Record<string, unknown>[]): void {
     this.lines.push({ message, attributes });
+  }
+  public appendKeys(keys: Record<string, string>): void {
+    Object.assign(this.keys, keys);
   }
 }
 
@@ -70,7 +74,7 @@ export const depsWith = (
 ): FakeDeps => ({
   store,
   engineFor: () => fakeEngine(database),
-  strategy: singleUser,
+  strategyFor: () => singleUser,
   passwordPolicy: DEFAULT_PASSWORD_POLICY,
   generatePassword: () => new Sensitive(password),
   connect: { connectTimeoutMs: 5000, caBundle: undefined },
@@ -149,7 +153,7 @@ export const alternatingDepsWith = (
   return {
     ...depsWith(store, database),
     engineFor,
-    strategy: strategyBySecret({
+    strategyFor: strategyBySecret({
       singleUser,
       alternatingUsers: alternatingUsers({ superusers, engineFor }),
     }),

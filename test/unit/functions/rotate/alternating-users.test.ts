@@ -411,7 +411,6 @@ describe('alternating users: an unusable superuser secret changes nothing', () =
       where: {},
       sessions: { login: () => Promise.reject(new Error('not reached')) },
       readPrevious: () => Promise.resolve(undefined),
-      readOther: () => Promise.reject(new Error('not reached')),
       log: deps.log,
     };
     // Act

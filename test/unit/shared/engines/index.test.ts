@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { SecretFormatError } from '#shared/errors.js';
 
 // The real engine modules are other helpers' work and open drivers: stand-ins keep this a unit test.
-vi.mock('#shared/engines/postgres.js', () => ({ postgresEngine: { name: 'postgres' } }));
-vi.mock('#shared/engines/mysql.js', () => ({
+vi.mock('#shared/engines/postgres/engine.js', () => ({ postgresEngine: { name: 'postgres' } }));
+vi.mock('#shared/engines/mysql/engine.js', () => ({
   mysqlEngine: { name: 'mysql' },
   mariadbEngine: { name: 'mariadb' },
 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_SSL, parseInitialPacket } from '#shared/engines/mysql-handshake.js';
+import { CLIENT_SSL, parseInitialPacket } from '#shared/engines/mysql/handshake.js';
 
 /** A protocol-10 greeting with the given lower capability flags, header included. */
 const greeting = (flags: number): Buffer => {

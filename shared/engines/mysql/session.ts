@@ -1,45 +1,27 @@
 /**
- * MySQL and MariaDB behind the Engine port, with mysql2 (`mysql2/promise`).
- *
- * Logins: one connection attempt each. `ER_ACCESS_DENIED_ERROR` (1045),
- * `ER_ACCESS_DENIED_NO_PASSWORD_ERROR` (1698, MariaDB's answer for an unknown user) and
- * `ER_DBACCESS_DENIED_ERROR` (1044, the user may not open the named schema) mean *rejected*
- * (`undefined`); everything else throws DatabaseUnreachableError with a sanitized cause. Note:
- * an account created `REQUIRE SSL` (or X509...) that connects without TLS gets the very same
- * 1045 as a wrong password, so with `tls: 'disable'` such an account reads as rejected, not as
- * a TLS problem: the server gives the client no way to tell them apart.
- *
- * TLS modes: `require` verifies the server certificate against the CA bundle (the system roots
- * without one) and its host name or IP address (mysql2's `verifyIdentity`);
- * `disable` sends no TLS request; `prefer` first reads the server's handshake on a bare socket
- * (no credentials sent) and then logs in once, with TLS if the server offers it and plain only
- * if it offers none. Like MySQL's ssl-mode=PREFERRED, `prefer` does NOT verify the certificate:
- * it guards against passive eavesdropping only. Each prefer login therefore opens two TCP
- * connections; the first ends after the greeting, which MySQL counts as an aborted connection
- * (reset by the successful login that follows).
- *
- * Password statements: `ALTER USER ?@? IDENTIFIED BY ?` where the server has it (MySQL 5.7.6+,
- * MariaDB 10.2+). Support is discovered by trying: a server without it answers ER_PARSE_ERROR
- * (1064) before executing anything, and the session then uses `SET PASSWORD FOR ?@? =
- * PASSWORD(?)` (and `GRANT USAGE ... REQUIRE` for TLS requirements); the answer is kept for the
- * session. The version string is never read. Passwords go through `query` placeholders, never
- * `execute` (prepared statements may be logged with their values), and an error from a
- * statement carrying a password reports only its code.
+ * An authenticated MySQL/MariaDB session behind the DbSession port. A password change covers
+ * every host part of the user (`'app'@'%'`, `'app'@'10.0.%'`, ...); clones get each line of
+ * the original's `SHOW GRANTS` replayed (grants.ts). Statements come from statements.ts and go
+ * through mysql2's client-side `query` formatting, never `execute`.
  */
-
-import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
-import { createConnection } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { DbSession } from '#shared/engines/engine.js';
 import { DatabaseUnreachableError, RotasyncError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
-import type {
-  ConnectOptions,
-  DbCredentials,
-  DbEndpoint,
-  DbSession,
-  Engine,
-  EngineName,
-} from './engine.js';
-import { serverOffersTls } from './mysql-handshake.js';
+import {
+  ER_CANNOT_USER,
+  ER_COLUMNACCESS_DENIED,
+  ER_DBACCESS_DENIED,
+  ER_NO_SUCH_TABLE,
+  ER_PARSE_ERROR,
+  ER_SP_DOES_NOT_EXIST,
+  ER_SPECIFIC_ACCESS_DENIED,
+  ER_TABLEACCESS_DENIED,
+  errnoOf,
+  isFatal,
+  sanitizedCause,
+} from './driver-error.js';
+import { type GrantLine, grantAtoms, parseGrantLine, regrant, surplusAtoms } from './grants.js';
 import {
   type Account,
   alterUserPassword,
@@ -48,16 +30,12 @@ import {
   createUser,
   createUserLegacy,
   currentUser,
-  type GrantLine,
-  grantAtoms,
   grantUsageRequire,
   listAccounts,
   listDefaultRoles,
   type MysqlFlavor,
-  parseGrantLine,
   probe,
   readSqlMode,
-  regrant,
   type Statement,
   safeSqlMode,
   setDefaultRoles,
@@ -67,139 +45,10 @@ import {
   setSqlMode,
   showGrants,
   splitCurrentUser,
-  surplusAtoms,
   type TlsRequirement,
   tlsDifferences,
   tlsRequirementOf,
-} from './mysql-statements.js';
-
-const ER_DBACCESS_DENIED = 1044;
-const ER_ACCESS_DENIED = 1045;
-const ER_PARSE_ERROR = 1064;
-const ER_NO_SUCH_TABLE = 1146;
-const ER_ACCESS_DENIED_NO_PASSWORD = 1698;
-const ER_TABLEACCESS_DENIED = 1142;
-const ER_COLUMNACCESS_DENIED = 1143;
-const ER_SPECIFIC_ACCESS_DENIED = 1227;
-const ER_SP_DOES_NOT_EXIST = 1305;
-const ER_CANNOT_USER = 1396;
-
-/** The fields of a mysql2 error we read; every one is optional. */
-interface DriverError {
-  readonly code?: unknown;
-  readonly errno?: unknown;
-  readonly sqlState?: unknown;
-  readonly sqlMessage?: unknown;
-  readonly message?: unknown;
-  readonly fatal?: unknown;
-}
-
-const asDriverError = (error: unknown): DriverError =>
-  typeof error === 'object' && error !== null ? (error as DriverError) : {};
-
-const errnoOf = (error: unknown): number | undefined => {
-  const errno = asDriverError(error).errno;
-  return typeof errno === 'number' ? errno : undefined;
-};
-
-/**
- * A fresh Error holding only the driver's code, errno, SQL state and (unless `withMessage` is
- * false) its message with every `secret` cut out. mysql2 errors carry the statement text
- * (`sql`), which may hold a password: the original error is never kept as a cause.
- */
-const sanitizedCause = (
-  error: unknown,
-  secrets: readonly string[],
-  withMessage: boolean,
-): Error => {
-  const driver = asDriverError(error);
-  const code = typeof driver.code === 'string' ? driver.code : 'UNKNOWN';
-  const errno = typeof driver.errno === 'number' ? ` (${driver.errno})` : '';
-  let text = '';
-  if (withMessage) {
-    const raw = typeof driver.sqlMessage === 'string' ? driver.sqlMessage : driver.message;
-    text = typeof raw === 'string' ? raw : '';
-    // A syntax error quotes the statement after "near": never echo that part.
-    const near = text.indexOf(" near '");
-    if (near >= 0) text = text.slice(0, near);
-    for (const secret of secrets) {
-      if (secret.length > 0) text = text.split(secret).join('[redacted]');
-    }
-  }
-  return new Error(`${code}${errno}${text ? `: ${text}` : ''}`);
-};
-
-const describeError = (error: Error): string => error.message;
-
-/** The ssl option for mysql2, or `undefined` for a plain connection. */
-const sslOptions = async (
-  endpoint: DbEndpoint,
-  options: ConnectOptions,
-  deadline: number,
-): Promise<ConnectionOptions['ssl'] | undefined> => {
-  switch (endpoint.tls) {
-    case 'disable':
-      return undefined;
-    case 'require':
-      // mysql2 checks the certificate's name only with verifyIdentity (off by default).
-      return options.caBundle === undefined
-        ? { rejectUnauthorized: true, verifyIdentity: true }
-        : { ca: options.caBundle, rejectUnauthorized: true, verifyIdentity: true };
-    case 'prefer': {
-      const offered = await serverOffersTls(
-        endpoint.host,
-        endpoint.port,
-        Math.max(1, deadline - Date.now()),
-      );
-      // Unverified on purpose, as ssl-mode=PREFERRED: see the module comment.
-      return offered ? { rejectUnauthorized: false } : undefined;
-    }
-  }
-};
-
-/** One login attempt as `credentials`; see the module comment for the verdicts. */
-const login = async (
-  flavor: MysqlFlavor,
-  endpoint: DbEndpoint,
-  credentials: DbCredentials,
-  options: ConnectOptions,
-): Promise<DbSession | undefined> => {
-  const where = { step: `${flavor} login to ${endpoint.host}:${endpoint.port}` };
-  const deadline = Date.now() + options.connectTimeoutMs;
-  const ssl = await sslOptions(endpoint, options, deadline);
-  const config: ConnectionOptions = {
-    host: endpoint.host,
-    port: endpoint.port,
-    user: credentials.username,
-    password: credentials.password.reveal(),
-    connectTimeout: Math.max(1, deadline - Date.now()),
-    multipleStatements: false,
-    ...(endpoint.database === undefined ? {} : { database: endpoint.database }),
-    ...(ssl === undefined ? {} : { ssl }),
-  };
-  let connection: Connection;
-  try {
-    connection = await createConnection(config);
-  } catch (error) {
-    const errno = errnoOf(error);
-    if (
-      errno === ER_ACCESS_DENIED ||
-      errno === ER_DBACCESS_DENIED ||
-      errno === ER_ACCESS_DENIED_NO_PASSWORD
-    ) {
-      return undefined;
-    }
-    const cause = sanitizedCause(error, [credentials.password.reveal()], true);
-    throw new DatabaseUnreachableError(
-      `could not log in as "${credentials.username}": ${describeError(cause)}`,
-      where,
-      { cause },
-    );
-  }
-  // A dropped idle connection emits 'error'; the next statement reports it instead.
-  connection.on('error', () => undefined);
-  return new MysqlSession(connection, credentials.username, flavor);
-};
+} from './statements.js';
 
 const sameList = (a: readonly Account[], b: readonly Account[]): boolean =>
   a.length === b.length &&
@@ -211,7 +60,7 @@ interface AccountRow {
 }
 
 /** An authenticated MySQL/MariaDB session. */
-class MysqlSession implements DbSession {
+export class MysqlSession implements DbSession {
   public readonly username: string;
   readonly #connection: Connection;
   readonly #flavor: MysqlFlavor;
@@ -498,31 +347,12 @@ class MysqlSession implements DbSession {
       return Array.isArray(rows) ? rows : [];
     } catch (error) {
       const cause = sanitizedCause(error, secrets, !statement.carriesSecret);
-      const message = `${statement.label} failed: ${describeError(cause)}`;
+      const message = `${statement.label} failed: ${cause.message}`;
       const where = { step: `${this.#flavor} session as "${this.username}"` };
-      const failure =
-        asDriverError(error).fatal === true
-          ? new DatabaseUnreachableError(message, where, { cause })
-          : new RotasyncError(message, where, { cause });
+      const failure = isFatal(error)
+        ? new DatabaseUnreachableError(message, where, { cause })
+        : new RotasyncError(message, where, { cause });
       throw Object.assign(failure, { errno: errnoOf(error) });
     }
   }
 }
-
-const engine = (name: EngineName & MysqlFlavor, maxUsernameLength: number): Engine => ({
-  name,
-  defaultPort: 3306,
-  defaultDatabase: undefined,
-  maxUsernameLength,
-  login: (endpoint, credentials, options) => login(name, endpoint, credentials, options),
-});
-
-/** MySQL 5.7.8+ and 8.x: user names up to 32 characters. */
-export const mysqlEngine: Engine = engine('mysql', 32);
-
-/**
- * MariaDB: user names up to 80 characters, the limit of MariaDB 5.5 to 10.5 (`mysql.user.User`
- * is char(80) there). 10.6+ accepts 128 (the 10.11 test server's column is char(128)); 80 keeps
- * a clone name valid on every MariaDB version RDS runs.
- */
-export const mariadbEngine: Engine = engine('mariadb', 80);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scramSha256Verifier } from '#shared/engines/postgres.js';
+import { scramSha256Verifier } from '#shared/engines/postgres/scram.js';
 
 const PASSWORD = 'canary-Pw-7f3a9c';
 
