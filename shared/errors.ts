@@ -114,3 +114,27 @@ export class StepFailedError extends RotasyncError {
     this.name = 'StepFailedError';
   }
 }
+
+/**
+ * Alternating users: the user named `<base>_clone` cannot be verified, through the superuser, as
+ * `<base>`'s clone, so the superuser changes neither of them (a secret naming someone's clone must
+ * not buy that someone's password).
+ */
+export class NotACloneError extends RotasyncError {
+  /** One plain description per problem; names users and privileges, never a value. */
+  public readonly problems: readonly string[];
+
+  public constructor(
+    clone: string,
+    original: string,
+    problems: readonly string[],
+    where: ErrorWhere = {},
+  ) {
+    super(
+      `user ${clone} is not a verified clone of ${original} (${problems.join('; ')}); the superuser changes neither user`,
+      where,
+    );
+    this.problems = problems;
+    this.name = 'NotACloneError';
+  }
+}

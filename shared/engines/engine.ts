@@ -74,5 +74,13 @@ export interface DbSession {
    * one plain description per difference (no values); empty when they match.
    */
   describePrivilegeDifferences(original: string, clone: string): Promise<readonly string[]>;
+  /**
+   * Alternating users, on a superuser session: why `clone` cannot be trusted as `original`'s
+   * clone, one plain description per problem (no values); empty when it is one. PostgreSQL: a
+   * role that is a member of `original` and acts as it at login (`SET role`); MySQL/MariaDB: no
+   * privilege difference at any host. Read before the superuser touches `original` for a secret
+   * whose current user is `clone`.
+   */
+  describeCloneProblems(original: string, clone: string): Promise<readonly string[]>;
   close(): Promise<void>;
 }

@@ -9,6 +9,9 @@
  * - testSecret also compares the clone's privileges with the original's, through the superuser,
  *   so a clone without privileges is never promoted;
  * - the user names are checked against the engine's limit in createSecret, before any write.
+ * - back to the original, setSecret first verifies through the superuser that the current user
+ *   is the original's clone (PostgreSQL: a member acting as it at login; MySQL/MariaDB: equal
+ *   privileges) and refuses with NotACloneError otherwise, before anything changes.
  * The confused-deputy guards are kept: the current credentials must log in before the superuser
  * acts for them, and the superuser must be for the very database the secret names (its own host,
  * or one of the names RDS gives an RDS-managed master's database), so writing `username`, `host`
@@ -25,6 +28,7 @@ import {
   CredentialsMismatchError,
   type ErrorWhere,
   LoginRejectedError,
+  NotACloneError,
   RotasyncError,
   SecretFormatError,
 } from '#shared/errors.js';
@@ -213,13 +217,13 @@ export const alternatingUsers = (ports: AlternatingUsersPorts): Strategy => {
           return;
         }
         // Back to the original: only its password changes; the clone is current and untouched.
+        // First, through the superuser, the current user must prove to be the original's clone:
+        // anyone able to create a user named `<victim>_clone` could otherwise put it in a secret
+        // with `masterarn` and receive the victim's new password.
+        const problems = await session.describeCloneProblems(base, clone);
+        if (problems.length > 0) throw new NotACloneError(clone, base, problems, where);
         await session.setPassword(base, pending.password);
-        const differences = await session.describePrivilegeDifferences(base, clone);
-        context.log.info('password set', {
-          username: base,
-          // The clone gets the original's privileges again when it is next pending.
-          cloneDifferences: differences,
-        });
+        context.log.info('password set', { username: base });
       });
     },
 

@@ -173,6 +173,11 @@ export class MysqlSession implements DbSession {
     return differences;
   }
 
+  /** On MySQL and MariaDB only equal privileges tell a clone: no statement links the two users. */
+  public describeCloneProblems(original: string, clone: string): Promise<readonly string[]> {
+    return this.describePrivilegeDifferences(original, clone);
+  }
+
   public async close(): Promise<void> {
     try {
       await this.#connection.end();

@@ -5,7 +5,7 @@
  * https://www.postgresql.org/docs/current/sql-alterrole.html
  */
 import pg from 'pg';
-import { RotasyncError } from '#shared/errors.js';
+import { NotACloneError, RotasyncError } from '#shared/errors.js';
 
 /** Runs one statement on a session; a failure names `what`, never a value in `secrets`. */
 export type RunSql = (
@@ -128,6 +128,11 @@ export const ensureClone = async (
     const originalRole = await roleOf(run, what, original);
     if (!originalRole) throw new RotasyncError(`${what}: role "${original}" does not exist`);
     const cloneRole = await roleOf(run, what, clone);
+    // An existing role of that name that is not a member of the original is someone else's:
+    // resetting its password would hand it to whoever holds the original's secret.
+    if (cloneRole && !(await isMember(run, what, clone, original))) {
+      throw new NotACloneError(clone, original, [`"${clone}" is not a member of "${original}"`]);
+    }
     const withPassword = `LOGIN PASSWORD ${pg.escapeLiteral(verifier)}`;
     const changes = attributeChanges(originalRole, cloneRole).join(' ');
     await run(
@@ -149,6 +154,47 @@ export const ensureClone = async (
     await run(what, 'ROLLBACK', []).catch(() => undefined);
     throw error;
   }
+};
+
+interface CloneIdentityRow {
+  readonly original_exists: boolean;
+  readonly clone_exists: boolean;
+  readonly member: boolean;
+  readonly acts_as: boolean;
+}
+
+/**
+ * Why `clone` cannot be trusted as `original`'s clone (empty when it can): it must be a member of
+ * `original` (which only a role with ADMIN on `original` can grant, from PostgreSQL 16) and act as
+ * it at login. One statement, read before anything changes.
+ */
+export const describeCloneProblems = async (
+  run: RunSql,
+  original: string,
+  clone: string,
+): Promise<readonly string[]> => {
+  const result = await run(
+    `verify "${clone}" as the clone of "${original}"`,
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1) AS original_exists,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $2) AS clone_exists,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+         JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
+         JOIN pg_catalog.pg_roles u ON u.oid = m.member
+        WHERE r.rolname = $1 AND u.rolname = $2) AS member,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s
+         JOIN pg_catalog.pg_roles u ON u.oid = s.setrole
+        WHERE u.rolname = $2 AND s.setdatabase = 0 AND $3 = ANY (s.setconfig)) AS acts_as`,
+    [original, clone, `role=${original}`],
+  );
+  const row = result.rows[0] as CloneIdentityRow | undefined;
+  if (!row?.original_exists) return [`role "${original}" does not exist`];
+  if (!row.clone_exists) return [`role "${clone}" does not exist`];
+  const problems: string[] = [];
+  if (!row.member) problems.push(`"${clone}" is not a member of "${original}"`);
+  if (!row.acts_as) {
+    problems.push(`"${clone}" does not act as "${original}" at login (ALTER ROLE ... SET role)`);
+  }
+  return problems;
 };
 
 /**

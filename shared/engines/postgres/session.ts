@@ -7,7 +7,12 @@ import pg from 'pg';
 import type { DbSession } from '#shared/engines/engine.js';
 import { RotasyncError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
-import { describePrivilegeDifferences, ensureClone, type RunSql } from './clones.js';
+import {
+  describeCloneProblems,
+  describePrivilegeDifferences,
+  ensureClone,
+  type RunSql,
+} from './clones.js';
 import { sanitizedCause } from './driver-error.js';
 import { scramSha256Verifier } from './scram.js';
 
@@ -47,6 +52,10 @@ export class PostgresSession implements DbSession {
 
   public describePrivilegeDifferences(original: string, clone: string): Promise<readonly string[]> {
     return describePrivilegeDifferences(this.#run, original, clone);
+  }
+
+  public describeCloneProblems(original: string, clone: string): Promise<readonly string[]> {
+    return describeCloneProblems(this.#run, original, clone);
   }
 
   public async close(): Promise<void> {

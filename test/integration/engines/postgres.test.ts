@@ -11,7 +11,7 @@ import {
 import type { ConnectOptions, DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
 import { postgresEngine } from '#shared/engines/postgres/engine.js';
 import { scramSha256Verifier } from '#shared/engines/postgres/scram.js';
-import { DatabaseUnreachableError } from '#shared/errors.js';
+import { DatabaseUnreachableError, NotACloneError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
   adminPg,
@@ -565,12 +565,17 @@ describe('PostgresSession.ensureClone', () => {
   });
 
   it('sets the password of an existing clone and completes its privileges', async () => {
-    // Prepare: a clone left half-made (exists with another password, nothing granted)
+    // Prepare: a clone as the official template makes it (a member, nothing else)
     const original = uniqueName('app_half');
     const clone = `${original}_clone`;
     const stalePassword = randomPassword();
     await prepareOriginal(original, randomPassword());
     await createPgUser(clone, stalePassword);
+    const grant = await adminPg();
+    await grant.query(
+      `GRANT ${grant.escapeIdentifier(original)} TO ${grant.escapeIdentifier(clone)}`,
+    );
+    await grant.end();
     const admin = await adminSession();
 
     // Act
@@ -582,6 +587,53 @@ describe('PostgresSession.ensureClone', () => {
     expect(await login(postgresServer(), clone, stalePassword)).toBeUndefined();
     const session = await loginOk(postgresServer(), clone, CANARY);
     await session.close();
+  });
+
+  it("refuses an existing role of the clone's name that is not a member of the original", async () => {
+    // Prepare: someone else's role happens to be called <original>_clone
+    const original = uniqueName('app_taken');
+    const clone = `${original}_clone`;
+    const ownPassword = randomPassword();
+    await prepareOriginal(original, randomPassword());
+    await createPgUser(clone, ownPassword);
+    const before = await roleState(clone);
+    const admin = await adminSession();
+
+    // Act
+    const error = await rejectionOf(admin.ensureClone(original, clone, new Sensitive(CANARY)));
+
+    // Assess: a typed refusal; the role keeps its password, attributes and memberships
+    expect(error).toBeInstanceOf(NotACloneError);
+    expect(String(error)).toContain(`is not a member of "${original}"`);
+    expectNoCanary(error);
+    await expect(admin.probe()).resolves.toBeUndefined();
+    await admin.close();
+    expect(await roleState(clone)).toEqual(before);
+    await (await loginOk(postgresServer(), clone, ownPassword)).close();
+  });
+
+  it('describes a true clone without problems, and a look-alike with each missing link', async () => {
+    // Prepare
+    const original = uniqueName('app_ident');
+    await prepareOriginal(original, randomPassword());
+    const lookAlike = uniqueName('look');
+    await createPgUser(lookAlike, randomPassword());
+    const admin = await adminSession();
+    await admin.ensureClone(original, `${original}_clone`, new Sensitive(CANARY));
+
+    // Act
+    const trueClone = await admin.describeCloneProblems(original, `${original}_clone`);
+    const impostor = await admin.describeCloneProblems(original, lookAlike);
+    const missing = await admin.describeCloneProblems(original, uniqueName('nobody'));
+    await admin.close();
+
+    // Assess
+    expect(trueClone).toEqual([]);
+    expect(impostor).toEqual([
+      `"${lookAlike}" is not a member of "${original}"`,
+      `"${lookAlike}" does not act as "${original}" at login (ALTER ROLE ... SET role)`,
+    ]);
+    expect(missing).toEqual([expect.stringMatching(/does not exist/)]);
   });
 
   it('quotes names that need quoting', async () => {

@@ -170,6 +170,13 @@ export class FakeDatabase {
           ...[...theirs].filter((p) => !mine.has(p)).map((p) => `${clone} also has ${p}`),
         ];
       },
+      describeCloneProblems: async (original: string, clone: string) => {
+        this.statements.push(`verify clone ${clone} of ${original} as ${username}`);
+        if (!this.#users.has(clone)) return [`${clone} does not exist`];
+        const mine = [...(this.#privileges.get(original) ?? [])].sort();
+        const theirs = [...(this.#privileges.get(clone) ?? [])].sort();
+        return mine.join() === theirs.join() ? [] : [`${clone} has other privileges`];
+      },
       close: async () => {
         this.openSessions -= 1;
         this.statements.push(`close ${username}`);

@@ -9,7 +9,12 @@ import {
 } from '#functions/rotate/strategies/alternating-users.js';
 import { SuperuserSecretError } from '#functions/rotate/superuser-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
-import { CredentialsMismatchError, LoginRejectedError, SecretFormatError } from '#shared/errors.js';
+import {
+  CredentialsMismatchError,
+  LoginRejectedError,
+  NotACloneError,
+  SecretFormatError,
+} from '#shared/errors.js';
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { ROTATION_STEPS, type RotationStep } from '#shared/inputs/rotation-event.js';
 import { Sensitive } from '#shared/sensitive.js';
@@ -224,6 +229,23 @@ describe('alternating users: setSecret', () => {
       ['app', true],
     ]);
     expect(database.passwordOf('app_clone')).toBe(CURRENT_PASSWORD);
+  });
+
+  it('refuses, before any change, to set the original for a current user that is not its clone', async () => {
+    // Prepare: app_clone logs in, but holds none of app's privileges (someone else's user)
+    const store = alternatingStore(alternatingSecret({ username: 'app_clone' }));
+    const database = alternatingDatabase();
+    database.setUser('app_clone', CURRENT_PASSWORD);
+    database.setUser('app', 'Victim-Own_pw1');
+    const deps = alternatingDepsWith(store, database);
+    await step('createSecret', deps);
+    // Act
+    const error = await errorOf(step('setSecret', deps));
+    // Assess
+    expect(error).toBeInstanceOf(NotACloneError);
+    expect(error.message).toContain(SECRET_ID);
+    expect(database.changes).toEqual([]);
+    expect(database.passwordOf('app')).toBe('Victim-Own_pw1');
   });
 
   it('refuses a pending username that is not the alternate of current', async () => {
