@@ -138,3 +138,15 @@ export class NotACloneError extends RotasyncError {
     this.name = 'NotACloneError';
   }
 }
+
+/**
+ * MySQL/MariaDB: the host accounts of a user (`'app'@'%'`, `'app'@'10.0.%'`, …) cannot all be
+ * listed or changed with the credentials at hand, so none is changed: a rotation that set only
+ * some of them would leave the others on a password no version of the secret holds.
+ */
+export class HostAccountsError extends RotasyncError {
+  public constructor(message: string, where: ErrorWhere = {}, options?: ErrorOptions) {
+    super(message, where, options);
+    this.name = 'HostAccountsError';
+  }
+}

@@ -78,6 +78,11 @@ export const mariadbUnderTest: EngineUnderTest = {
     try {
       await connection.query('CREATE DATABASE IF NOT EXISTS rotasync_contract');
       await connection.query('GRANT SELECT ON rotasync_contract.* TO ?@?', [name, '%']);
+      // What a single user needs to list its host accounts (README, "Host accounts").
+      await connection.query('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [
+        name,
+        '%',
+      ]);
     } finally {
       await connection.end();
     }

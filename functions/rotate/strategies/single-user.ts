@@ -2,7 +2,8 @@
  * Single user: the secret's one user gets a new password. setSecret logs in as the current
  * credentials (one login on the happy path) and falls back to pending (an earlier attempt
  * already set it) and then previous (the database still has the old password), as the official
- * single-user templates do.
+ * single-user templates do; unlike them, whichever credential logs in sets the password again,
+ * so a retry completes the MySQL host accounts a crash left on the old one.
  */
 import type { DbSession } from '#shared/engines/engine.js';
 import { LoginRejectedError } from '#shared/errors.js';
@@ -45,12 +46,10 @@ export const singleUser: Strategy = {
     const withCurrent = await context.sessions.login(pending, current);
     if (withCurrent) return setWith(withCurrent, pending, 'AWSCURRENT', context);
 
+    // An earlier attempt set the pending password, maybe on some host accounts only (MySQL
+    // sets them one by one, the session's own last): set it again, on every one of them.
     const withPending = await context.sessions.login(pending);
-    if (withPending) {
-      await withPending.close();
-      context.log.info('pending password already set', { username: pending.username });
-      return;
-    }
+    if (withPending) return setWith(withPending, pending, 'AWSPENDING', context);
 
     // Only now is AWSPREVIOUS worth a read; one naming another user or server is not tried.
     const previous = await context.readPrevious();

@@ -6,7 +6,7 @@
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { DbSession } from '#shared/engines/engine.js';
-import { DatabaseUnreachableError, RotasyncError } from '#shared/errors.js';
+import { DatabaseUnreachableError, HostAccountsError, RotasyncError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
   ER_CANNOT_USER,
@@ -31,7 +31,9 @@ import {
   createUserLegacy,
   currentUser,
   grantUsageRequire,
+  listAccountHosts,
   listAccounts,
+  listAccountsGrant,
   listDefaultRoles,
   type MysqlFlavor,
   probe,
@@ -78,23 +80,40 @@ export class MysqlSession implements DbSession {
     await this.#run(probe());
   }
 
+  /**
+   * Sets the password of every host account of `username`, its own account last: a session that
+   * may not change the others fails before anything changes, and a crash midway leaves the
+   * session's own login on the old password, so the retry logs in with it and finishes the job.
+   * Throws HostAccountsError when the accounts cannot be listed: changing only the one the
+   * session matched would leave the others on a password no version of the secret holds.
+   */
   public async setPassword(username: string, password: Sensitive<string>): Promise<void> {
     assertAccountPart(username, 'user name');
     await this.#prepare();
-    const accounts = await this.#readAccounts(username);
-    if (accounts !== undefined) {
-      if (accounts.length === 0) throw this.#noAccount(username);
-      for (const { host } of accounts) await this.#setAccountPassword(username, host, password);
-      return;
+    const hosts = await this.#readAccountHosts(username);
+    if (hosts.length === 0) throw this.#noAccount(username);
+    const own =
+      username === this.username
+        ? splitCurrentUser(await this.#scalar(currentUser(), 'account'))
+        : undefined;
+    const ordered = [
+      ...hosts.filter((host) => own?.user !== username || own.host !== host),
+      ...hosts.filter((host) => own?.user === username && own.host === host),
+    ];
+    for (const host of ordered) {
+      try {
+        await this.#setAccountPassword(username, host, password);
+      } catch (error) {
+        if (errnoOf(error) !== ER_SPECIFIC_ACCESS_DENIED && errnoOf(error) !== ER_DBACCESS_DENIED) {
+          throw error;
+        }
+        throw new HostAccountsError(
+          `cannot set the password of "${username}"@"${host}": this session may not change other accounts (it needs the CREATE USER privilege); the accounts of "${username}" are ${hosts.map((h) => `"${h}"`).join(', ')}${host === ordered[0] ? ', none changed' : ''}`,
+          {},
+          { cause: error },
+        );
+      }
     }
-    // mysql.user is not readable: only the session's own account can be found.
-    const own = splitCurrentUser(await this.#scalar(currentUser(), 'account'));
-    if (own.user !== username) {
-      throw new RotasyncError(
-        `cannot list the accounts of user "${username}": this session may not read mysql.user`,
-      );
-    }
-    await this.#setAccountPassword(own.user, own.host, password);
   }
 
   public async ensureClone(
@@ -211,6 +230,28 @@ export class MysqlSession implements DbSession {
         return undefined;
       }
       throw error;
+    }
+  }
+
+  /** The host parts of `user`'s accounts; HostAccountsError when this session may not list them. */
+  async #readAccountHosts(user: string): Promise<string[]> {
+    try {
+      const rows = await this.#run(listAccountHosts(user, this.#flavor));
+      return rows.map((row) => String(row.host));
+    } catch (error) {
+      const errno = errnoOf(error);
+      if (
+        errno !== ER_TABLEACCESS_DENIED &&
+        errno !== ER_COLUMNACCESS_DENIED &&
+        errno !== ER_DBACCESS_DENIED
+      ) {
+        throw error;
+      }
+      throw new HostAccountsError(
+        `cannot list the host accounts of user "${user}": this session may not read mysql.user, and a password set on one account only would leave the others on the old one. Grant ${listAccountsGrant(this.#flavor)} TO each account of the user (it reveals user and host names only), or rotate it with alternating users (masterarn), whose superuser sets every account`,
+        {},
+        { cause: error },
+      );
     }
   }
 

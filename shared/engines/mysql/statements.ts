@@ -135,6 +135,24 @@ export const listAccounts = (user: string, flavor: MysqlFlavor): Statement => {
 };
 
 /**
+ * Only the host parts of `user`'s accounts: what a password change needs, readable with nothing
+ * more than `GRANT SELECT (User, Host, is_role) ON mysql.user` (MariaDB; `(User, Host)` on MySQL).
+ */
+export const listAccountHosts = (user: string, flavor: MysqlFlavor): Statement => {
+  assertAccountPart(user, 'user name');
+  const roles = flavor === 'mariadb' ? " AND is_role <> 'Y'" : '';
+  return statement(
+    'SELECT Host FROM mysql.user',
+    `SELECT Host AS host FROM mysql.user WHERE User = ?${roles} ORDER BY Host`,
+    [user],
+  );
+};
+
+/** The column grant that lets a user list its own host accounts, for error messages. */
+export const listAccountsGrant = (flavor: MysqlFlavor): string =>
+  `SELECT (User, Host${flavor === 'mariadb' ? ', is_role' : ''}) ON mysql.user`;
+
+/**
  * The `REQUIRE ...` clause that sets `tls` exactly (REQUIRE NONE clears a requirement), with
  * `?` placeholders for the issuer, subject and cipher, and their values.
  */

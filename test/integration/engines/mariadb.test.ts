@@ -8,7 +8,7 @@ import type {
 } from '#local-cloud/databases/running-database.js';
 import type { DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
 import { mariadbEngine } from '#shared/engines/mysql/engine.js';
-import { DatabaseUnreachableError } from '#shared/errors.js';
+import { DatabaseUnreachableError, HostAccountsError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
   adminMaria,
@@ -292,10 +292,12 @@ describe('MariaDB setPassword', () => {
   });
 
   it('lets an unprivileged user set its own password', async () => {
-    // Prepare: MariaDB refuses such a user ALTER USER; SET PASSWORD must take over.
+    // Prepare: MariaDB refuses such a user ALTER USER; SET PASSWORD must take over. It may list
+    // its accounts (host names only), which every single user needs.
     const user = uniqueName('self');
     const old = randomPassword();
     await adminSql('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', old]);
+    await adminSql('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [user, '%']);
     const session = await loginAs(user, old);
     const next = `${PRINTABLE}-self`;
 
@@ -307,6 +309,53 @@ describe('MariaDB setPassword', () => {
     expect(session).toBeDefined();
     expect(await canLogIn(user, next)).toBe(true);
     expect(await canLogIn(user, old)).toBe(false);
+  });
+
+  it('refuses, changing nothing, a user that may not list its host accounts', async () => {
+    // Prepare
+    const user = uniqueName('blind');
+    const old = randomPassword();
+    await adminSql('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', old]);
+    const session = await loginAs(user, old);
+
+    // Act
+    const error = await session?.setPassword(user, new Sensitive(PRINTABLE)).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    await session?.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(HostAccountsError);
+    expect(String(error)).toContain('SELECT (User, Host, is_role) ON mysql.user');
+    expect(await canLogIn(user, old)).toBe(true);
+  });
+
+  it('sets the other host accounts before its own, so one it may not change stops it unchanged', async () => {
+    // Prepare: the user may list its accounts but not change another one (no CREATE USER)
+    const user = uniqueName('two');
+    const old = randomPassword();
+    for (const host of ['%', '10.9.%']) {
+      await adminSql('CREATE USER ?@? IDENTIFIED BY ?', [user, host, old]);
+      await adminSql('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [user, host]);
+    }
+    const session = await loginAs(user, old);
+
+    // Act
+    const error = await session?.setPassword(user, new Sensitive(PRINTABLE)).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    await session?.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(HostAccountsError);
+    expect(String(error)).toMatch(/"10\.9\.%".*none changed/);
+    const unchanged = await adminSql(
+      'SELECT Host FROM mysql.user WHERE User = ? AND authentication_string = PASSWORD(?) ORDER BY Host',
+      [user, old],
+    );
+    expect(unchanged.map((row) => row.Host)).toEqual(['%', '10.9.%']);
   });
 
   it('fails without echoing the password when the session may not change another user', async () => {

@@ -71,7 +71,7 @@ describe('setSecret', () => {
     expect(database.openSessions).toBe(0);
   });
 
-  it('does nothing more when the pending password is already set (a retry after success)', async () => {
+  it('sets the pending password again with the pending login on a retry (to finish every host account)', async () => {
     // Prepare
     const store = storeWithPending();
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
@@ -81,7 +81,14 @@ describe('setSecret', () => {
     await setSecret(await request(store), depsWith(store, database));
     // Assess
     expect(database.passwordOf('app')).toBe(NEW_PASSWORD);
-    expect(database.statements.slice(statements)).toEqual(['close app']);
+    expect(database.statements.slice(statements)).toEqual([
+      'set password of app as app',
+      'close app',
+    ]);
+    expect(database.logins.slice(-2).map((l) => [l.password, l.accepted])).toEqual([
+      [CURRENT_PASSWORD, false],
+      [NEW_PASSWORD, true],
+    ]);
     expect(store.calls.some((c) => c.stage === Stage.Previous)).toBe(false);
   });
 
