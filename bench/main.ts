@@ -50,6 +50,8 @@ const createMariaUser = (server: RunningDatabase) => async (name: string, passwo
     ssl: { ca: server.caCertPem ?? '' },
   });
   await connection.query('CREATE USER ?@? IDENTIFIED BY ?', [name, '%', password]);
+  // A single user lists its host accounts before setting the password on each.
+  await connection.query('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [name, '%']);
   await connection.end();
 };
 
