@@ -150,3 +150,15 @@ export class HostAccountsError extends RotasyncError {
     this.name = 'HostAccountsError';
   }
 }
+
+/**
+ * The server asked for the password in a form that would expose it (cleartext, or MD5 where
+ * the secret only prefers TLS) over a channel that is not verified TLS: nothing was sent. A
+ * DatabaseUnreachableError: it says nothing about the credentials.
+ */
+export class UnsafeAuthenticationError extends DatabaseUnreachableError {
+  public constructor(message: string, where: ErrorWhere = {}) {
+    super(message, where);
+    this.name = 'UnsafeAuthenticationError';
+  }
+}

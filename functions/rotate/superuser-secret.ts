@@ -6,12 +6,14 @@
  *   `aws:rds:primaryDBInstanceArn` or `aws:rds:primaryDBClusterArn` (keys compared
  *   case-insensitively): host, port and engine then come from the RDS API
  *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html).
+ * The superuser always logs in over verified TLS: a superuser secret with `ssl` false or "prefer"
+ * is refused, and an RDS-managed one (which has no `ssl`) does not inherit the rotated secret's.
  * Any other outcome (missing, unreadable, not JSON, unusable) is a SuperuserSecretError that names
  * the superuser secret and never its value; nothing is changed before it is thrown.
  */
 import type { RdsEndpointLookup, RdsResourceKind } from '#shared/aws/rds-endpoint-lookup.js';
 import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
-import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
+import type { DbCredentials } from '#shared/engines/engine.js';
 import { isSecretEngine, type SecretEngine } from '#shared/engines/secret-engines.js';
 import { type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
@@ -44,8 +46,6 @@ export interface SuperuserSecret {
   readonly port: number;
   /** The names of that database: the rotated secret's host must be one of them. */
   readonly hostnames: readonly string[];
-  /** From the superuser secret's own `ssl`; `undefined` when it has none (the rotated one's decides). */
-  readonly tls: TlsMode | undefined;
   /** `secret`: host and engine written in the secret; `rds`: looked up from its RDS tag. */
   readonly endpointFrom: 'secret' | 'rds';
 }
@@ -139,6 +139,15 @@ export const superuserSecrets = (
     try {
       // No `where`: the message is wrapped below, which names the superuser secret.
       const secret = parseDatabaseSecret(text);
+      // The superuser logs in over verified TLS only, whatever the rotated secret says: its
+      // password must never meet a server nobody verified, nor a plain channel.
+      if (secret.tls !== 'require') {
+        return fail(
+          arn,
+          `has "ssl": ${JSON.stringify(fields.ssl)}, but a superuser logs in only over verified TLS (ssl true or absent)`,
+          where,
+        );
+      }
       return {
         secretId: arn,
         credentials: { username: secret.username, password: secret.password },
@@ -146,7 +155,6 @@ export const superuserSecrets = (
         host: secret.host,
         port: secret.port,
         hostnames: [secret.host],
-        tls: fields.ssl === undefined || fields.ssl === null ? undefined : secret.tls,
         endpointFrom: 'secret',
       } satisfies SuperuserSecret;
     } catch (error) {
@@ -216,8 +224,6 @@ export const superuserSecrets = (
       host: endpoint.host,
       port: endpoint.port,
       hostnames: endpoint.hostnames,
-      // RDS writes no `ssl` into its master secrets: the rotated secret's own `ssl` decides.
-      tls: undefined,
       endpointFrom: 'rds',
     };
   };

@@ -5,8 +5,10 @@ export type EngineName = 'postgres' | 'mysql' | 'mariadb';
 
 /**
  * How a connection uses TLS, from the secret's `ssl` field: `require` (TLS, server verified
- * against the CA bundle), `disable` (plain), `prefer` (TLS when the server offers it, plain only
- * when it offers none; never a plain retry after a TLS or login failure).
+ * against the CA bundle; `ssl` true or absent), `disable` (plain; `ssl` false), `prefer` (`ssl`
+ * "prefer": TLS when the server offers it, unverified, plain only when it offers none; never a
+ * plain retry after a TLS or login failure; and never a password method that would expose the
+ * password on such a channel).
  */
 export type TlsMode = 'require' | 'prefer' | 'disable';
 

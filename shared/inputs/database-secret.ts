@@ -71,13 +71,20 @@ const readPort = (fields: Fields, fallback: number, where: ErrorWhere): number =
   return port;
 };
 
+/**
+ * `ssl` absent means verified TLS: RDS and Aurora always offer TLS with certificates from the RDS
+ * certificate authorities, which the Lambda runtime's CA bundle holds, while "TLS if the server
+ * offers it" can be stripped by anyone on the path (issue 9, defect 3). `"prefer"` asks for the
+ * old behaviour, hardened; `false` for plain.
+ */
 const readTls = (fields: Fields, where: ErrorWhere): TlsMode => {
   const value = fields.ssl;
-  if (value === undefined) return 'prefer';
+  if (value === undefined) return 'require';
   const flag = typeof value === 'string' ? value.toLowerCase() : value;
   if (flag === true || flag === 'true') return 'require';
   if (flag === false || flag === 'false') return 'disable';
-  throw new SecretFormatError('ssl', 'is not true or false', where);
+  if (flag === 'prefer') return 'prefer';
+  throw new SecretFormatError('ssl', 'is not true, false or "prefer"', where);
 };
 
 const parseJson = (text: string, where: ErrorWhere): Fields => {

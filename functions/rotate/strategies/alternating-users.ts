@@ -148,8 +148,8 @@ export const alternatingUsers = (ports: AlternatingUsersPorts): Strategy => {
       ...secret,
       host: superuser.host,
       port: superuser.port,
-      // The superuser secret's own `ssl` when it has one, else the rotated secret's.
-      tls: superuser.tls ?? secret.tls,
+      // Never the rotated secret's `ssl`: the superuser's password goes over verified TLS only.
+      tls: 'require',
     };
     const session = await context.sessions.login(target, superuser.credentials);
     if (!session) {

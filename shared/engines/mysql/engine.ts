@@ -37,7 +37,7 @@ import type {
   Engine,
   EngineName,
 } from '#shared/engines/engine.js';
-import { DatabaseUnreachableError } from '#shared/errors.js';
+import { DatabaseUnreachableError, UnsafeAuthenticationError } from '#shared/errors.js';
 import {
   ER_ACCESS_DENIED,
   ER_ACCESS_DENIED_NO_PASSWORD,
@@ -75,6 +75,32 @@ const sslOptions = async (
   }
 };
 
+/**
+ * Auth plugins that hand the password itself to the server: `mysql_clear_password` sends it as
+ * is; `sha256_password` sends it in the clear over TLS, or RSA-encrypted to a key the server
+ * sends and nobody verifies. Over a channel that is not verified TLS (prefer, disable) they are
+ * replaced by refusals, so a server that strips or fakes TLS and asks for them gets nothing
+ * (issue 9, defect 3). mysql_native_password and caching_sha2_password's fast path answer a
+ * challenge instead.
+ * https://dev.mysql.com/doc/refman/8.0/en/cleartext-pluggable-authentication.html
+ */
+const PASSWORD_REVEALING_PLUGINS = ['mysql_clear_password', 'sha256_password'] as const;
+
+/** The refusing plugins, and what they refused (read after a failed connect). */
+const refusingPlugins = (where: string) => {
+  let refusal: UnsafeAuthenticationError | undefined;
+  const plugins: NonNullable<ConnectionOptions['authPlugins']> = {};
+  for (const name of PASSWORD_REVEALING_PLUGINS) {
+    plugins[name] = () => () => {
+      refusal = new UnsafeAuthenticationError(
+        `${where}: the server asked for the password through ${name}, which Rotasync uses only over verified TLS (ssl true, the default); nothing was sent`,
+      );
+      throw refusal;
+    };
+  }
+  return { plugins, refusal: () => refusal };
+};
+
 /** One login attempt as `credentials`; see the module comment for the verdicts. */
 const login = async (
   flavor: MysqlFlavor,
@@ -85,6 +111,7 @@ const login = async (
   const where = { step: `${flavor} login to ${target.host}:${target.port}` };
   const deadline = Date.now() + options.connectTimeoutMs;
   const ssl = await sslOptions(target, options, deadline);
+  const guard = refusingPlugins(`${flavor} login to ${target.host}:${target.port}`);
   const config: ConnectionOptions = {
     host: target.host,
     port: target.port,
@@ -94,11 +121,14 @@ const login = async (
     multipleStatements: false,
     ...(target.database === undefined ? {} : { database: target.database }),
     ...(ssl === undefined ? {} : { ssl }),
+    ...(target.tls === 'require' ? {} : { authPlugins: guard.plugins }),
   };
   let connection: Connection;
   try {
     connection = await createConnection(config);
   } catch (error) {
+    const refused = guard.refusal();
+    if (refused) throw refused;
     const errno = errnoOf(error);
     if (
       errno === ER_ACCESS_DENIED ||

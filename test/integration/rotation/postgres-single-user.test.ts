@@ -286,7 +286,7 @@ describe('bad input changes nothing', () => {
   );
 });
 
-describe('TLS with ssl: true', () => {
+describe('TLS verified, with ssl true or absent', () => {
   it('verifies the server against the configured CA bundle', async () => {
     // Prepare
     const { arn } = await newUserSecret({ overrides: { ssl: true } });
@@ -298,34 +298,40 @@ describe('TLS with ssl: true', () => {
     expect(outcome.failedStep, outcome.error).toBeUndefined();
   });
 
-  it('refuses a server whose certificate the function cannot verify, changing nothing', async () => {
-    // Prepare: a second stack whose function trusts only Node's public roots.
-    const server = postgresServer();
-    const untrusting = await startRotationHarness();
-    try {
-      const username = uniqueName('app');
-      const password = randomPassword();
-      await createPgUser(username, password);
-      const arn = await untrusting.createSecret(uniqueName('db/app'), {
-        engine: 'postgres',
-        host: server.host,
-        port: server.port,
-        username,
-        password,
-        ssl: 'true',
-      });
+  it.each([
+    ['"true"', { ssl: 'true' }],
+    ['absent (RDS writes none)', {}],
+  ])(
+    'ssl %s: refuses a server the function cannot verify, changing nothing',
+    async (_name, ssl) => {
+      // Prepare: a second stack whose function trusts only Node's public roots.
+      const server = postgresServer();
+      const untrusting = await startRotationHarness();
+      try {
+        const username = uniqueName('app');
+        const password = randomPassword();
+        await createPgUser(username, password);
+        const arn = await untrusting.createSecret(uniqueName('db/app'), {
+          engine: 'postgres',
+          host: server.host,
+          port: server.port,
+          username,
+          password,
+          ...ssl,
+        });
 
-      // Act
-      const outcome = await untrusting.rotate(arn);
+        // Act
+        const outcome = await untrusting.rotate(arn);
 
-      // Assess
-      expect(outcome.failedStep).toBe('setSecret');
-      expect(untrusting.functionOutput.join('\n')).toMatch(/"name":"DatabaseUnreachableError"/);
-      expect(await pgLogsIn(server, username, password)).toBe(true);
-    } finally {
-      await untrusting.stop();
-    }
-  });
+        // Assess
+        expect(outcome.failedStep).toBe('setSecret');
+        expect(untrusting.functionOutput.join('\n')).toMatch(/"name":"DatabaseUnreachableError"/);
+        expect(await pgLogsIn(server, username, password)).toBe(true);
+      } finally {
+        await untrusting.stop();
+      }
+    },
+  );
 });
 
 describe('no secret leaves', () => {

@@ -300,9 +300,11 @@ describe('alternating users: setSecret', () => {
 
 describe('alternating users: TLS of the superuser login', () => {
   it.each([
-    ['the rotated secret ssl when the superuser secret has none', { ssl: true }, {}, 'require'],
-    ['the superuser secret own ssl when it has one', {}, { ssl: false }, 'disable'],
-  ])('uses %s', async (_name, appChange, masterChange, expected) => {
+    ['the rotated secret has ssl false', { ssl: false }, {}],
+    ['the rotated secret has ssl "prefer"', { ssl: 'prefer' }, {}],
+    ['neither secret has ssl', {}, {}],
+    ['the superuser secret has ssl true', {}, { ssl: true }],
+  ])('verifies TLS when %s', async (_name, appChange, masterChange) => {
     // Prepare
     const store = alternatingStore(alternatingSecret(appChange), masterSecret(masterChange));
     const database = alternatingDatabase();
@@ -312,7 +314,33 @@ describe('alternating users: TLS of the superuser login', () => {
     await step('setSecret', deps);
     // Assess
     const superuser = database.logins.find((login) => login.username === 'postgres');
-    expect(superuser?.endpoint.tls).toBe(expected);
+    expect(superuser?.endpoint.tls).toBe('require');
+  });
+
+  it('verifies TLS for an RDS-managed master secret even when the rotated secret has ssl false', async () => {
+    // Prepare: the RDS-managed master (no ssl of its own) must not inherit the rotated one's
+    const store = alternatingStore(
+      alternatingSecret({ ssl: false }),
+      JSON.stringify({ username: 'postgres', password: MASTER_PASSWORD }),
+    );
+    const instanceArn = 'arn:aws:rds:us-east-1:123456789012:db:app-db';
+    store.setTags(MASTER_ARN, { 'aws:rds:primaryDBInstanceArn': instanceArn });
+    const rds = new FakeRdsEndpointLookup().add('instance', instanceArn, {
+      host: 'db.internal',
+      port: 5432,
+      engine: 'postgres',
+      hostnames: ['db.internal'],
+    });
+    const database = alternatingDatabase();
+    const deps = alternatingDepsWith(store, database, { rds });
+    await step('createSecret', deps);
+    // Act
+    await step('setSecret', deps);
+    // Assess
+    const superuser = database.logins.find((login) => login.username === 'postgres');
+    expect(superuser?.endpoint.tls).toBe('require');
+    const app = database.logins.find((login) => login.username === 'app');
+    expect(app?.endpoint.tls).toBe('disable');
   });
 });
 
@@ -551,8 +579,9 @@ describe('alternating users: an RDS-managed master secret', () => {
   it('refuses an RDS master of another database than the secret host (confused deputy)', async () => {
     // Prepare
     const store = alternatingStore(alternatingSecret(), rdsMaster);
-    store.setTags(MASTER_ARN, { 'aws:rds:primaryDBInstanceArn': INSTANCE_ARN });
-    const rds = new FakeRdsEndpointLookup().add('instance', INSTANCE_ARN, {
+    const instanceArn = 'arn:aws:rds:us-east-1:123456789012:db:app-db';
+    store.setTags(MASTER_ARN, { 'aws:rds:primaryDBInstanceArn': instanceArn });
+    const rds = new FakeRdsEndpointLookup().add('instance', instanceArn, {
       host: 'other-db.rds.internal',
       port: 5432,
       engine: 'postgres',
@@ -590,8 +619,9 @@ describe('alternating users: an RDS-managed master secret', () => {
   it('refuses an RDS engine of another family', async () => {
     // Prepare
     const store = alternatingStore(alternatingSecret(), rdsMaster);
-    store.setTags(MASTER_ARN, { 'aws:rds:primaryDBInstanceArn': INSTANCE_ARN });
-    const rds = new FakeRdsEndpointLookup().add('instance', INSTANCE_ARN, {
+    const instanceArn = 'arn:aws:rds:us-east-1:123456789012:db:app-db';
+    store.setTags(MASTER_ARN, { 'aws:rds:primaryDBInstanceArn': instanceArn });
+    const rds = new FakeRdsEndpointLookup().add('instance', instanceArn, {
       host: 'db.internal',
       port: 5432,
       engine: 'oracle-ee',

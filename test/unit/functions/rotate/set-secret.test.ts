@@ -62,7 +62,7 @@ describe('setSecret', () => {
       host: 'db.internal',
       port: 5432,
       database: 'appdb',
-      tls: 'prefer',
+      tls: 'require',
     });
     expect(store.calls.map((c) => [c.op, c.stage, c.versionId])).toEqual([
       ['read', Stage.Current, undefined],

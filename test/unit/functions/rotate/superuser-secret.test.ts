@@ -25,12 +25,25 @@ describe('superuserSecrets.read', () => {
       engine: 'postgres',
       host: 'db.internal',
       port: 6432,
-      tls: 'require',
       endpointFrom: 'secret',
     });
     expect(superuser.credentials.password.reveal()).toBe(MASTER_PASSWORD);
     expect(store.calls.map((call) => [call.op, call.stage])).toEqual([['read', Stage.Current]]);
   });
+
+  it.each([[false], ['false'], ['prefer']])(
+    'refuses a superuser secret with ssl %j: the superuser logs in over verified TLS only',
+    async (ssl) => {
+      // Prepare
+      const store = FakeSecretStore.withCurrent(MASTER_ARN, masterSecret({ ssl }));
+      // Act
+      const outcome = superuserSecrets(store, new FakeRdsEndpointLookup()).read(MASTER_ARN, where);
+      // Assess
+      await expect(outcome).rejects.toBeInstanceOf(SuperuserSecretError);
+      await expect(outcome).rejects.toThrow(/only over verified TLS/);
+      await expect(outcome).rejects.not.toThrow(MASTER_PASSWORD);
+    },
+  );
 
   it('maps the RDS engine name aurora to aurora-mysql', async () => {
     // Prepare
@@ -49,7 +62,6 @@ describe('superuserSecrets.read', () => {
       engine: 'aurora-mysql',
       host: 'legacy.cluster.internal',
       port: 3306,
-      tls: undefined,
       endpointFrom: 'rds',
     });
   });

@@ -47,7 +47,8 @@ describe('parseDatabaseSecret', () => {
       port: 5432,
       username: 'app',
       dbname: 'postgres',
-      tls: 'prefer',
+      // No `ssl`: verified TLS (issue 9, defect 3).
+      tls: 'require',
       masterarn: undefined,
     });
     expect(secret.password.reveal()).toBe(PASSWORD);
@@ -85,6 +86,8 @@ describe('parseDatabaseSecret', () => {
     ['true', 'require'],
     ['TRUE', 'require'],
     ['False', 'disable'],
+    ['prefer', 'prefer'],
+    ['PREFER', 'prefer'],
   ])('maps ssl %j to %s', (ssl, tls) => {
     // Act + Assess
     expect(parse({ ...base, ssl }).tls).toBe(tls);
@@ -112,6 +115,7 @@ describe('parseDatabaseSecret', () => {
     ['port', { ...base, port: 54.5 }],
     ['dbname', { ...base, dbname: 3 }],
     ['ssl', { ...base, ssl: 'yes' }],
+    ['ssl', { ...base, ssl: 'verify-full' }],
     ['ssl', { ...base, ssl: 1 }],
     ['ssl', { ...base, ssl: null }],
     ['masterarn', { ...base, masterarn: {} }],
