@@ -90,8 +90,8 @@ export class DatabaseUnreachableError extends RotasyncError {
 
 /** A step ran out of its time budget before the Lambda's own timeout. */
 export class StepTimeoutError extends RotasyncError {
-  public constructor(message: string, where: ErrorWhere) {
-    super(message, where);
+  public constructor(message: string, where: ErrorWhere, options?: ErrorOptions) {
+    super(message, where, options);
     this.name = 'StepTimeoutError';
   }
 }

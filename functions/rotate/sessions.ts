@@ -1,7 +1,7 @@
 /**
  * Opens database sessions for a step within its time budget: every login gets the smaller of the
- * configured connect timeout and the time left, and the step gives up with StepTimeoutError
- * however many candidates it tries.
+ * configured connect timeout and the time left, every statement ends within the time left, and
+ * the step gives up with StepTimeoutError however many candidates it tries.
  */
 import { type Deadline, ensureTimeLeft, withinDeadline } from '#shared/deadline.js';
 import type { DbCredentials, DbSession } from '#shared/engines/engine.js';
@@ -35,6 +35,8 @@ export const openSessions = (
       {
         connectTimeoutMs: Math.max(1, Math.min(deps.connect.connectTimeoutMs, budget)),
         caBundle: deps.connect.caBundle,
+        // Statements, too, end within the step's budget (a lock or a frozen server).
+        timeLeftMs: () => deadline.remainingMs(),
       },
     );
     const closeLate = (session: DbSession | undefined): void => {

@@ -18,6 +18,14 @@ export interface DbEndpoint {
   readonly port: number;
 }
 
+/**
+ * How much later than the server-side statement timeout the client gives up on a statement: the
+ * server's cancel comes first (a client that leaves first can leave a statement waiting on a lock
+ * to run later), the client's only when the server no longer answers. Well inside the rotation
+ * function's default margin before the Lambda timeout (ROTASYNC_TIMEOUT_MARGIN_MS, 2 s).
+ */
+export const CLIENT_TIMEOUT_GRACE_MS = 1_000;
+
 /** What a login connects to: the endpoint, the database (PostgreSQL) or schema (MySQL), TLS. */
 export interface DbTarget extends DbEndpoint {
   /** `undefined`: the engine's default (ENGINE_DEFAULTS). */
@@ -35,6 +43,14 @@ export interface ConnectOptions {
   readonly connectTimeoutMs: number;
   /** PEM CA bundle that verifies the server when TLS is on; `undefined`: the system's roots. */
   readonly caBundle: string | undefined;
+  /**
+   * The step's time left, in milliseconds. Every statement of the session must end within it,
+   * as StepTimeoutError: the server cancels it (PostgreSQL `statement_timeout`, set at login;
+   * MariaDB `SET STATEMENT max_statement_time = … FOR`, per statement; MySQL has no server-side
+   * limit for statements other than SELECT) and the client gives up CLIENT_TIMEOUT_GRACE_MS
+   * later, for a server that no longer answers. `undefined`: no limit (tests, tools).
+   */
+  readonly timeLeftMs?: () => number;
 }
 
 /**

@@ -14,6 +14,10 @@ export const ER_SPECIFIC_ACCESS_DENIED = 1227;
 export const ER_SP_DOES_NOT_EXIST = 1305;
 export const ER_CANNOT_USER = 1396;
 export const ER_ACCESS_DENIED_NO_PASSWORD = 1698;
+/** MariaDB: max_statement_time exceeded. */
+export const ER_STATEMENT_TIMEOUT = 1969;
+/** mysql2's code when a query's client-side `timeout` fires (it then closes the connection). */
+export const CLIENT_QUERY_TIMEOUT = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 /** The fields of a mysql2 error we read; every one is optional. */
 interface DriverError {
@@ -32,6 +36,12 @@ const asDriverError = (error: unknown): DriverError =>
 export const errnoOf = (error: unknown): number | undefined => {
   const errno = asDriverError(error).errno;
   return typeof errno === 'number' ? errno : undefined;
+};
+
+/** The driver's error code (`ER_…`, `PROTOCOL_…`), when `error` carries one. */
+export const codeOf = (error: unknown): string | undefined => {
+  const code = asDriverError(error).code;
+  return typeof code === 'string' ? code : undefined;
 };
 
 /** True when the driver says the connection is gone (not only the statement failed). */

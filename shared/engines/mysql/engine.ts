@@ -146,7 +146,7 @@ const login = async (
   }
   // A dropped idle connection emits 'error'; the next statement reports it instead.
   connection.on('error', () => undefined);
-  return new MysqlSession(connection, credentials.username, flavor);
+  return new MysqlSession(connection, credentials.username, flavor, options.timeLeftMs);
 };
 
 const engine = (name: EngineName & MysqlFlavor, maxUsernameLength: number): Engine => ({

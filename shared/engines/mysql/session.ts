@@ -5,10 +5,17 @@
  * through mysql2's client-side `query` formatting, never `execute`.
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import type { DbSession } from '#shared/engines/engine.js';
-import { DatabaseUnreachableError, HostAccountsError, RotasyncError } from '#shared/errors.js';
+import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
+import {
+  DatabaseUnreachableError,
+  HostAccountsError,
+  RotasyncError,
+  StepTimeoutError,
+} from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
+  CLIENT_QUERY_TIMEOUT,
+  codeOf,
   ER_CANNOT_USER,
   ER_COLUMNACCESS_DENIED,
   ER_DBACCESS_DENIED,
@@ -16,6 +23,7 @@ import {
   ER_PARSE_ERROR,
   ER_SP_DOES_NOT_EXIST,
   ER_SPECIFIC_ACCESS_DENIED,
+  ER_STATEMENT_TIMEOUT,
   ER_TABLEACCESS_DENIED,
   errnoOf,
   isFatal,
@@ -36,6 +44,7 @@ import {
   listAccountsGrant,
   listDefaultRoles,
   type MysqlFlavor,
+  maxStatementTimePrefix,
   probe,
   readSqlMode,
   type Statement,
@@ -70,10 +79,19 @@ export class MysqlSession implements DbSession {
   /** Whether ALTER USER ... IDENTIFIED BY parses here; learnt from the first attempt. */
   #alterUser: boolean | undefined;
 
-  public constructor(connection: Connection, username: string, flavor: MysqlFlavor) {
+  readonly #timeLeftMs: (() => number) | undefined;
+
+  /** `timeLeftMs`: the step's time left; every statement ends within it (StepTimeoutError). */
+  public constructor(
+    connection: Connection,
+    username: string,
+    flavor: MysqlFlavor,
+    timeLeftMs?: () => number,
+  ) {
     this.#connection = connection;
     this.username = username;
     this.#flavor = flavor;
+    this.#timeLeftMs = timeLeftMs;
   }
 
   public async probe(): Promise<void> {
@@ -385,16 +403,39 @@ export class MysqlSession implements DbSession {
     const values = statement.values.map((value) =>
       typeof value === 'string' ? value : value.reveal(),
     );
+    const where = { step: `${this.#flavor} session as "${this.username}"` };
+    const left = this.#timeLeftMs?.();
+    if (left !== undefined && left <= 0) {
+      throw new StepTimeoutError(`gave up before ${statement.label}: time budget spent`, where);
+    }
+    const options =
+      left === undefined
+        ? { sql: statement.sql }
+        : {
+            // MariaDB cancels the statement itself at the deadline, a lock wait included;
+            // the client gives up a little later, on a server that stops answering.
+            sql:
+              this.#flavor === 'mariadb'
+                ? `${maxStatementTimePrefix(left)}${statement.sql}`
+                : statement.sql,
+            timeout: Math.ceil(left) + CLIENT_TIMEOUT_GRACE_MS,
+          };
     try {
       const [rows] =
         values.length === 0
-          ? await this.#connection.query<RowDataPacket[]>(statement.sql)
-          : await this.#connection.query<RowDataPacket[]>(statement.sql, values);
+          ? await this.#connection.query<RowDataPacket[]>(options)
+          : await this.#connection.query<RowDataPacket[]>(options, values);
       return Array.isArray(rows) ? rows : [];
     } catch (error) {
       const cause = sanitizedCause(error, secrets, !statement.carriesSecret);
+      if (errnoOf(error) === ER_STATEMENT_TIMEOUT || codeOf(error) === CLIENT_QUERY_TIMEOUT) {
+        throw new StepTimeoutError(
+          `${statement.label} did not finish within the step's time left (statement timeout): ${cause.message}`,
+          where,
+          { cause },
+        );
+      }
       const message = `${statement.label} failed: ${cause.message}`;
-      const where = { step: `${this.#flavor} session as "${this.username}"` };
       const failure = isFatal(error)
         ? new DatabaseUnreachableError(message, where, { cause })
         : new RotasyncError(message, where, { cause });

@@ -102,6 +102,16 @@ export const safeSqlMode = (mode: string): string | undefined => {
 export const setSqlMode = (mode: string): Statement =>
   statement('SET SESSION sql_mode', 'SET SESSION sql_mode = ?', [mode]);
 
+/**
+ * MariaDB (10.1.2+): the prefix that aborts the statement it precedes once it has run `ms`
+ * milliseconds, lock waits included, with no extra round trip. The value must be a numeric
+ * literal (a quoted one is refused); it is a number formatted here, never input. MySQL has no
+ * such limit for statements other than SELECT: there the client-side timeout alone applies.
+ * https://mariadb.com/kb/en/set-statement/
+ */
+export const maxStatementTimePrefix = (ms: number): string =>
+  `SET STATEMENT max_statement_time = ${(Math.max(1, Math.ceil(ms)) / 1000).toFixed(3)} FOR `;
+
 /** The trivial query a probe runs. */
 export const probe = (): Statement => statement('SELECT 1', 'SELECT 1');
 

@@ -72,12 +72,16 @@ export const postgresEngine: Engine = {
         enableChannelBinding: target.tls === 'prefer' && ssl !== false,
         connectionTimeoutMillis: remainingMs(deadline),
         application_name: 'rotasync',
+        // Server-side: no statement of the session outlives the step (locks included).
+        ...(options.timeLeftMs === undefined
+          ? {}
+          : { statement_timeout: Math.max(1, Math.ceil(options.timeLeftMs())) }),
       });
       guard.watch(client.connection);
       // An idle session that loses its server emits 'error'; the next query reports it.
       client.on('error', () => undefined);
       await client.connect();
-      return new PostgresSession(client, credentials.username);
+      return new PostgresSession(client, credentials.username, options.timeLeftMs);
     } catch (error) {
       await client?.end().catch(() => undefined);
       if (error instanceof UnsafeAuthenticationError) throw error;

@@ -4,8 +4,8 @@
  * a plaintext password; identifiers are quoted with `pg.escapeIdentifier`.
  */
 import pg from 'pg';
-import type { DbSession } from '#shared/engines/engine.js';
-import { RotasyncError } from '#shared/errors.js';
+import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
+import { RotasyncError, StepTimeoutError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
   describeCloneProblems,
@@ -13,17 +13,25 @@ import {
   ensureClone,
   type RunSql,
 } from './clones.js';
-import { sanitizedCause } from './driver-error.js';
+import { errorCode, sanitizedCause } from './driver-error.js';
 import { scramSha256Verifier } from './scram.js';
+
+/** SQLSTATE query_canceled: statement_timeout fired (or an administrator cancelled it). */
+const QUERY_CANCELED = '57014';
+/** What node-postgres rejects with when `query_timeout` fires. */
+const CLIENT_READ_TIMEOUT = 'Query read timeout';
 
 /** An authenticated pg connection as a DbSession. */
 export class PostgresSession implements DbSession {
   public readonly username: string;
   readonly #client: pg.Client;
+  readonly #timeLeftMs: (() => number) | undefined;
 
-  public constructor(client: pg.Client, username: string) {
+  /** `timeLeftMs`: the step's time left; every statement ends within it (StepTimeoutError). */
+  public constructor(client: pg.Client, username: string, timeLeftMs?: () => number) {
     this.#client = client;
     this.username = username;
+    this.#timeLeftMs = timeLeftMs;
   }
 
   public async probe(): Promise<void> {
@@ -62,12 +70,32 @@ export class PostgresSession implements DbSession {
     await this.#client.end().catch(() => undefined);
   }
 
-  /** Runs one statement; a failure becomes a RotasyncError naming `what`, never a value. */
+  /**
+   * Runs one statement within the step's time left: the server's statement_timeout (set at
+   * login to the time left then) cancels it, and a client-side timeout gives up on a server that
+   * no longer answers.
+   * A failure becomes a RotasyncError naming `what`, never a value; a timeout, StepTimeoutError.
+   */
   readonly #run: RunSql = async (what, sql, values, secrets = []) => {
+    const left = this.#timeLeftMs?.();
+    if (left !== undefined && left <= 0) {
+      throw new StepTimeoutError(`PostgreSQL: gave up before ${what}: time budget spent`, {});
+    }
     try {
-      return await this.#client.query(sql, [...values]);
+      return await this.#client.query({
+        text: sql,
+        values: [...values],
+        ...(left === undefined ? {} : { query_timeout: Math.ceil(left) + CLIENT_TIMEOUT_GRACE_MS }),
+      });
     } catch (error) {
       const cause = sanitizedCause(error, secrets);
+      if (errorCode(error) === QUERY_CANCELED || cause.message === CLIENT_READ_TIMEOUT) {
+        throw new StepTimeoutError(
+          `PostgreSQL: ${what} did not finish within the step's time left (statement timeout): ${cause.message}`,
+          {},
+          { cause },
+        );
+      }
       throw new RotasyncError(`PostgreSQL: ${what} failed: ${cause.message}`, {}, { cause });
     }
   };
