@@ -39,16 +39,25 @@ interface Container {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
   busy: boolean;
+  /** Killed or exited: never handed another invocation. */
+  dead: boolean;
   readonly pending: Map<string, (reply: InvocationReply) => void>;
 }
 
 const BOOTSTRAP = fileURLToPath(new URL('./runtime-bootstrap.ts', import.meta.url));
+
+/** Sees every invocation as it starts (function, payload as sent, Region). */
+export type InvocationListener = (fn: LocalFunction, payload: unknown, region: string) => void;
+
+const isAlive = (container: Container): boolean =>
+  container.child.exitCode === null && container.child.signalCode === null && !container.dead;
 
 /** Invokes local functions by ARN or name; one pool of warm environments per function and Region. */
 export class FunctionHost {
   readonly #options: FunctionHostOptions;
   readonly #pools = new Map<string, Container[]>();
   readonly #waiters = new Map<string, (() => void)[]>();
+  readonly #listeners = new Set<InvocationListener>();
 
   public constructor(options: FunctionHostOptions) {
     this.#options = options;
@@ -70,10 +79,51 @@ export class FunctionHost {
     return `arn:aws:lambda:${region}:${this.#options.accountId}:function:${fn.lambdaName}`;
   }
 
+  /** Calls `listener` as each invocation starts; returns the unsubscribe function. */
+  public onInvoke(listener: InvocationListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Crashes the execution environments of a function in a Region that are running an
+   * invocation (SIGKILL, as when a runtime dies): their invocations fail with
+   * Runtime.ExitError and nothing more of them runs; the next invocation gets a fresh
+   * environment. Resolves how many were crashed, once they have exited.
+   */
+  public async crash(arnOrName: string, region: string): Promise<number> {
+    const fn = this.functionFor(arnOrName);
+    const pool = this.#pools.get(this.#poolKey(fn, region)) ?? [];
+    const running = pool.filter((container) => container.busy && isAlive(container));
+    await Promise.all(running.map((container) => killChild(container)));
+    return running.length;
+  }
+
+  /**
+   * Starts execution environments until `count` are idle and warm (like provisioned
+   * concurrency), so the next invocations skip the cold start. Resolves when they are ready.
+   */
+  public async prewarm(arnOrName: string, region: string, count = 1): Promise<void> {
+    const fn = this.functionFor(arnOrName);
+    const key = this.#poolKey(fn, region);
+    const pool = this.#pools.get(key) ?? [];
+    this.#pools.set(key, pool);
+    const idle = pool.filter((container) => !container.busy && isAlive(container)).length;
+    const limit = this.#options.maxConcurrency ?? 4;
+    const spawned: Container[] = [];
+    for (let n = idle; n < count && pool.length < limit; n += 1) {
+      const container = this.#spawn(fn, region);
+      pool.push(container);
+      spawned.push(container);
+    }
+    await Promise.all(spawned.map((container) => container.ready.catch(() => undefined)));
+  }
+
   /** Invokes synchronously (RequestResponse); rejects with FunctionError when the function fails. */
   public async invoke(arnOrName: string, payload: unknown, region: string): Promise<unknown> {
     const fn = this.functionFor(arnOrName);
     const container = await this.#acquire(fn, region);
+    for (const listener of this.#listeners) listener(fn, payload, region);
     try {
       return await this.#run(fn, container, payload, region);
     } finally {
@@ -105,7 +155,12 @@ export class FunctionHost {
     const pool = this.#pools.get(key) ?? [];
     this.#pools.set(key, pool);
     for (;;) {
-      const idle = pool.find((container) => !container.busy && container.child.exitCode === null);
+      // Environments that crashed or were stopped leave the pool.
+      for (let i = pool.length - 1; i >= 0; i -= 1) {
+        const container = pool[i];
+        if (container && !container.busy && !isAlive(container)) pool.splice(i, 1);
+      }
+      const idle = pool.find((container) => !container.busy && isAlive(container));
       if (idle) {
         idle.busy = true;
         await idle.ready;
@@ -182,6 +237,7 @@ export class FunctionHost {
       settle?.(reply);
     });
     child.on('exit', () => {
+      container.dead = true;
       for (const [id, settle] of pending) {
         settle({
           id,
@@ -191,7 +247,8 @@ export class FunctionHost {
       }
       pending.clear();
     });
-    return { child, ready, busy: false, pending };
+    const container: Container = { child, ready, busy: false, dead: false, pending };
+    return container;
   }
 
   async #run(
@@ -233,6 +290,17 @@ export class FunctionHost {
     throw new FunctionError(fn.key, reply.error.name, reply.error.message);
   }
 }
+
+/** SIGKILL: the environment dies at once, mid-invocation, as a crashed runtime does. */
+const killChild = async (container: Container): Promise<void> => {
+  container.dead = true;
+  const { child } = container;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+};
 
 const stopChild = async (child: ChildProcess): Promise<void> => {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -6,14 +6,11 @@
  * https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { duplexPair } from 'node:stream';
-import { TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
+import { type ServerIdentity, startServerTls } from './tls-upgrade.js';
 
 /** The impostor's TLS identity (a certificate nobody trusts unless told to). */
-export interface ImpostorTls {
-  readonly cert: string;
-  readonly key: string;
-}
+export type ImpostorTls = ServerIdentity;
 
 export interface ImpostorServer {
   readonly port: number;
@@ -52,23 +49,6 @@ const listen = async (
   };
 };
 
-/**
- * Starts TLS (server side) on `socket`. `early` holds bytes already read past the request that
- * asked for TLS (a MySQL client sends its TLS hello right behind it): they go in first. Through
- * a duplex pair, so the TLS layer reads them as it reads the rest.
- */
-const upgrade = (socket: Socket, tls: ImpostorTls, early: Buffer = Buffer.alloc(0)): TLSSocket => {
-  socket.removeAllListeners('data');
-  const [inner, outer] = duplexPair();
-  if (early.length > 0) outer.write(early);
-  socket.on('data', (data: Buffer) => outer.write(data));
-  outer.on('data', (data: Buffer) => socket.write(data));
-  outer.on('error', () => undefined);
-  const secure = new TLSSocket(inner, { isServer: true, cert: tls.cert, key: tls.key });
-  secure.on('error', () => undefined);
-  return secure;
-};
-
 /** How the PostgreSQL impostor asks for the password. */
 export type PostgresAuthRequest = 'cleartext' | 'md5';
 
@@ -99,7 +79,7 @@ export const startPostgresImpostor = (
 ): Promise<ImpostorServer> =>
   listen((socket, record) => {
     let stream: Socket | TLSSocket = socket;
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     let askedForPassword = false;
     const onData = (data: Buffer): void => {
       if (askedForPassword) {
@@ -118,7 +98,7 @@ export const startPostgresImpostor = (
           return;
         }
         socket.write('S');
-        stream = upgrade(socket, tls, buffered);
+        stream = startServerTls(socket, tls, buffered);
         buffered = Buffer.alloc(0);
         stream.on('data', onData);
         return;
@@ -187,7 +167,7 @@ export const startMysqlImpostor = (
 ): Promise<ImpostorServer> =>
   listen((socket, record) => {
     let stream: Socket | TLSSocket = socket;
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     let answered = false;
     const plugin = auth === 'sha256-password' ? 'sha256_password' : 'mysql_native_password';
     socket.write(mysqlPacket(0, greeting(plugin, tls !== undefined)));
@@ -203,7 +183,7 @@ export const startMysqlImpostor = (
       buffered = buffered.subarray(4 + length);
       // A 32-byte payload with CLIENT_SSL set is the SSL request: TLS follows.
       if (tls !== undefined && length === 32 && (payload.readUInt32LE(0) & CLIENT_SSL) !== 0) {
-        stream = upgrade(socket, tls, buffered);
+        stream = startServerTls(socket, tls, buffered);
         buffered = Buffer.alloc(0);
         stream.on('data', onData);
         return;

@@ -70,6 +70,9 @@ interface AccountRow {
   readonly tls: TlsRequirement;
 }
 
+/** How long close() waits for the server to end the connection before dropping it. */
+const CLOSE_WAIT_MS = 1_000;
+
 /** An authenticated MySQL/MariaDB session. */
 export class MysqlSession implements DbSession {
   public readonly username: string;
@@ -215,12 +218,23 @@ export class MysqlSession implements DbSession {
     return this.describePrivilegeDifferences(original, clone);
   }
 
+  /**
+   * Ends the session. mysql2 queues the goodbye behind a statement that timed out and still
+   * waits for its answer, which a server that stopped answering never sends: after a short wait
+   * the connection is destroyed.
+   */
   public async close(): Promise<void> {
-    try {
-      await this.#connection.end();
-    } catch {
-      this.#connection.destroy();
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const ended = this.#connection.end().then(
+      () => true,
+      () => false,
+    );
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
+    });
+    const closed = await Promise.race([ended, waited]);
+    clearTimeout(timer);
+    if (!closed) this.#connection.destroy();
   }
 
   /** Clears sql_mode flags that would change how mysql2's escaped literals are read. */

@@ -21,6 +21,9 @@ const QUERY_CANCELED = '57014';
 /** What node-postgres rejects with when `query_timeout` fires. */
 const CLIENT_READ_TIMEOUT = 'Query read timeout';
 
+/** How long close() waits for the server to end the connection before dropping it. */
+const CLOSE_WAIT_MS = 1_000;
+
 /** An authenticated pg connection as a DbSession. */
 export class PostgresSession implements DbSession {
   public readonly username: string;
@@ -66,8 +69,22 @@ export class PostgresSession implements DbSession {
     return describeCloneProblems(this.#run, original, clone);
   }
 
+  /**
+   * Ends the session. node-postgres waits for the server to close the connection, which a
+   * server that stopped answering never does: after a short wait the socket is destroyed.
+   */
   public async close(): Promise<void> {
-    await this.#client.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const ended = this.#client.end().then(
+      () => true,
+      () => true,
+    );
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
+    });
+    const closed = await Promise.race([ended, waited]);
+    clearTimeout(timer);
+    if (!closed) this.#client.connection.stream.destroy();
   }
 
   /**
