@@ -1,9 +1,8 @@
-/** Prints rows as a plain-text table with aligned columns. */
-export const printTable = (
-  title: string,
+/** Rows as a plain-text table with aligned columns: a header, a rule, the rows. */
+export const formatTable = (
   header: readonly string[],
   rows: readonly (readonly string[])[],
-): void => {
+): string => {
   const widths = header.map((cell, index) =>
     Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)),
   );
@@ -12,10 +11,21 @@ export const printTable = (
       .map((cell, index) => cell.padEnd(widths[index] ?? 0))
       .join('  ')
       .trimEnd();
+  return [
+    format(header),
+    format(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(format),
+  ].join('\n');
+};
+
+/** Prints rows as a plain-text table with aligned columns, under a title. */
+export const printTable = (
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): void => {
   console.log(`\n${title}`);
-  console.log(format(header));
-  console.log(format(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(format(row));
+  console.log(formatTable(header, rows));
 };
 
 /** The value at quantile `q` (0..1) of `values`. */

@@ -8,7 +8,7 @@
  * - an SQL statement that hangs: one the server never receives (the client-side timeout ends
  *   it) and one waiting on a lock (the server's statement timeout ends it).
  */
-import pg from 'pg';
+import { mariadbConnection, pgClient } from '#local-cloud/databases/clients.js';
 import type { Point } from './interceptor.js';
 import { endStateViolations, LoginMonitor } from './invariants.js';
 import type { EngineKey, Rig } from './rig.js';
@@ -200,14 +200,7 @@ const statementWaitingOnLock = (rig: Rig, target: Target) =>
   faultedRotation(rig, target, async () => {
     const server = rig.servers[target.engine];
     if (target.engine === 'postgres') {
-      const blocker = new pg.Client({
-        host: server.host,
-        port: server.port,
-        user: server.adminUser,
-        password: server.adminPassword,
-        database: 'postgres',
-        ssl: { ca: server.caCertPem ?? '' },
-      });
+      const blocker = pgClient(server, server.adminUser, server.adminPassword);
       await blocker.connect();
       await blocker.query('BEGIN');
       await blocker.query(
@@ -220,14 +213,7 @@ const statementWaitingOnLock = (rig: Rig, target: Target) =>
       });
       return { faults: 1, recovered: () => released };
     }
-    const mysql = await import('mysql2/promise');
-    const blocker = await mysql.createConnection({
-      host: server.host,
-      port: server.port,
-      user: server.adminUser,
-      password: server.adminPassword,
-      ssl: { ca: server.caCertPem ?? '' },
-    });
+    const blocker = await mariadbConnection(server, server.adminUser, server.adminPassword);
     await blocker.query('LOCK TABLES mysql.global_priv WRITE');
     const released = new Promise<void>((resolve) => setTimeout(resolve, 8_000)).then(async () => {
       await blocker.query('UNLOCK TABLES');

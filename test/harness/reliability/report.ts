@@ -1,24 +1,7 @@
 /** The harness's figures as plain-text tables. */
+import { formatTable } from '#bench/table.js';
 import type { ScenarioSummary } from './crash-suite.js';
 import type { FaultOutcome } from './fault-suite.js';
-
-/** Rows as a table with aligned columns, a header and a rule. */
-export const formatTable = (
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-): string => {
-  const widths = header.map((cell, index) =>
-    Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)),
-  );
-  const line = (row: readonly string[]) =>
-    row
-      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
-    '\n',
-  );
-};
 
 /** One row per engine and strategy (its shapes summed), and a total. */
 export const crashTable = (summaries: readonly ScenarioSummary[]) => {

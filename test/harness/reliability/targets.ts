@@ -4,9 +4,9 @@
  * checks the invariants need, made straight against the real server as its admin.
  */
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
-import { logsIn } from '#local-cloud/databases/clients.js';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
+import { logsIn, mariadbConnection, pgClient } from '#local-cloud/databases/clients.js';
 import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 import type { Engine } from '#shared/engines/engine.js';
 import { mariadbEngine } from '#shared/engines/mysql/engine.js';
@@ -39,14 +39,7 @@ const asPgAdmin = async <T>(
   server: RunningDatabaseInfo,
   work: (client: pg.Client) => Promise<T>,
 ): Promise<T> => {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    database: 'postgres',
-    ssl: { ca: server.caCertPem ?? '' },
-  });
+  const client = pgClient(server, server.adminUser, server.adminPassword);
   await client.connect();
   try {
     return await work(client);
@@ -59,13 +52,7 @@ const asMariaAdmin = async <T>(
   server: RunningDatabaseInfo,
   work: (connection: mysql.Connection) => Promise<T>,
 ): Promise<T> => {
-  const connection = await mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    ssl: { ca: server.caCertPem ?? '' },
-  });
+  const connection = await mariadbConnection(server, server.adminUser, server.adminPassword);
   try {
     return await work(connection);
   } finally {
