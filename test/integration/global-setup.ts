@@ -14,8 +14,12 @@ import {
 } from '#local-cloud/databases/running-database.js';
 import { createCertificateAuthority } from '#local-cloud/databases/tls.js';
 
-// Only data crosses to the test workers: `stop` stays here.
-const infoOf = ({ stop: _stop, ...info }: RunningDatabase): RunningDatabaseInfo => info;
+// Only data crosses to the test workers: `stop` and `restart` stay here.
+const infoOf = ({
+  stop: _stop,
+  restart: _restart,
+  ...info
+}: RunningDatabase): RunningDatabaseInfo => info;
 
 /** Vitest globalSetup: starts PostgreSQL and MariaDB, resolves their teardown. */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {

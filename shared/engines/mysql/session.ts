@@ -5,6 +5,7 @@
  * through mysql2's client-side `query` formatting, never `execute`.
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { closeWithin } from '#shared/engines/close-within.js';
 import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
 import {
   DatabaseUnreachableError,
@@ -69,9 +70,6 @@ interface AccountRow {
   readonly host: string;
   readonly tls: TlsRequirement;
 }
-
-/** How long close() waits for the server to end the connection before dropping it. */
-const CLOSE_WAIT_MS = 1_000;
 
 /** An authenticated MySQL/MariaDB session. */
 export class MysqlSession implements DbSession {
@@ -218,23 +216,12 @@ export class MysqlSession implements DbSession {
     return this.describePrivilegeDifferences(original, clone);
   }
 
-  /**
-   * Ends the session. mysql2 queues the goodbye behind a statement that timed out and still
-   * waits for its answer, which a server that stopped answering never sends: after a short wait
-   * the connection is destroyed.
-   */
+  /** Ends the session; a server that stopped answering gets its connection dropped. */
   public async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = this.#connection.end().then(
-      () => true,
-      () => false,
+    await closeWithin(
+      () => this.#connection.end(),
+      () => this.#connection.destroy(),
     );
-    const waited = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
-    });
-    const closed = await Promise.race([ended, waited]);
-    clearTimeout(timer);
-    if (!closed) this.#connection.destroy();
   }
 
   /** Clears sql_mode flags that would change how mysql2's escaped literals are read. */

@@ -4,6 +4,7 @@
  * a plaintext password; identifiers are quoted with `pg.escapeIdentifier`.
  */
 import pg from 'pg';
+import { closeWithin } from '#shared/engines/close-within.js';
 import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
 import { RotasyncError, StepTimeoutError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
@@ -20,9 +21,6 @@ import { scramSha256Verifier } from './scram.js';
 const QUERY_CANCELED = '57014';
 /** What node-postgres rejects with when `query_timeout` fires. */
 const CLIENT_READ_TIMEOUT = 'Query read timeout';
-
-/** How long close() waits for the server to end the connection before dropping it. */
-const CLOSE_WAIT_MS = 1_000;
 
 /** An authenticated pg connection as a DbSession. */
 export class PostgresSession implements DbSession {
@@ -69,22 +67,12 @@ export class PostgresSession implements DbSession {
     return describeCloneProblems(this.#run, original, clone);
   }
 
-  /**
-   * Ends the session. node-postgres waits for the server to close the connection, which a
-   * server that stopped answering never does: after a short wait the socket is destroyed.
-   */
+  /** Ends the session; a server that stopped answering gets its connection dropped. */
   public async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = this.#client.end().then(
-      () => true,
-      () => true,
+    await closeWithin(
+      () => this.#client.end(),
+      () => this.#client.connection.stream.destroy(),
     );
-    const waited = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
-    });
-    const closed = await Promise.race([ended, waited]);
-    clearTimeout(timer);
-    if (!closed) this.#client.connection.stream.destroy();
   }
 
   /**
