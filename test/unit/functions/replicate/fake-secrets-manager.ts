@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type {
   CurrentValue,
   NewSecret,
-  RegionalSecrets,
   ReplicaStore,
   SecretPage,
-  StoredSecret,
 } from '#shared/aws/replica-store.js';
 import { ReplicaStoreError } from '#shared/aws/replica-store.js';
+import type { DrSecret, DrSecrets, DrSecretStore, RotationRules } from '#shared/dr/ports.js';
 import { Sensitive } from '#shared/sensitive.js';
 
 interface FakeVersion {
@@ -24,6 +23,9 @@ interface FakeSecret {
   readonly tags: Record<string, string>;
   readonly versions: Map<string, FakeVersion>;
   deleted: boolean;
+  rotationEnabled?: boolean;
+  rotationLambdaArn?: string;
+  rotationRules?: RotationRules;
 }
 
 /** One recorded call: Region, operation, the secret it named. */
@@ -38,6 +40,9 @@ const WRITES = new Set([
   'PutSecretValue',
   'UpdateSecretVersionStage',
   'TagResource',
+  'UntagResource',
+  'RotateSecret',
+  'CancelRotateSecret',
   'DeleteSecret',
 ]);
 
@@ -71,6 +76,8 @@ export class FakeSecretsManager {
   }
 
   public readonly store: ReplicaStore = (region) => this.#regional(region);
+  /** The same, with the calls the disaster-recovery functions add. */
+  public readonly drStore: DrSecretStore = (region) => this.#regional(region);
 
   #secrets(region: string): Map<string, FakeSecret> {
     let secrets = this.#regions.get(region);
@@ -113,6 +120,7 @@ export class FakeSecretsManager {
       description?: string;
       kmsKeyId?: string;
       arn?: string;
+      rotation?: { lambdaArn: string; rules: RotationRules; enabled?: boolean };
     },
   ): string {
     const arn =
@@ -126,6 +134,13 @@ export class FakeSecretsManager {
       deleted: false,
       ...(input.description === undefined ? {} : { description: input.description }),
       ...(input.kmsKeyId === undefined ? {} : { kmsKeyId: input.kmsKeyId }),
+      ...(input.rotation === undefined
+        ? {}
+        : {
+            rotationEnabled: input.rotation.enabled ?? true,
+            rotationLambdaArn: input.rotation.lambdaArn,
+            rotationRules: input.rotation.rules,
+          }),
     };
     this.#secrets(region).set(input.name, secret);
     if (input.value !== undefined)
@@ -161,6 +176,12 @@ export class FakeSecretsManager {
 
   public tagsOf(region: string, name: string): Record<string, string> | undefined {
     return this.#find(region, name)?.tags;
+  }
+
+  /** The secret's metadata as DescribeSecret would give it (no call recorded). */
+  public metaOf(region: string, name: string): DrSecret | undefined {
+    const secret = this.#find(region, name);
+    return secret === undefined ? undefined : this.#stored(secret);
   }
 
   public exists(region: string, name: string): boolean {
@@ -207,7 +228,7 @@ export class FakeSecretsManager {
     }
   }
 
-  #stored(secret: FakeSecret): StoredSecret {
+  #stored(secret: FakeSecret): DrSecret {
     const current = [...secret.versions].find(([, v]) => v.stages.has('AWSCURRENT'))?.[0];
     return {
       arn: secret.arn,
@@ -215,7 +236,11 @@ export class FakeSecretsManager {
       tags: { ...secret.tags },
       versionIds: [...secret.versions.keys()],
       deleted: secret.deleted,
-      rotationEnabled: false,
+      rotationEnabled: secret.rotationEnabled === true,
+      ...(secret.rotationLambdaArn === undefined
+        ? {}
+        : { rotationLambdaArn: secret.rotationLambdaArn }),
+      ...(secret.rotationRules === undefined ? {} : { rotationRules: secret.rotationRules }),
       ...(secret.description === undefined ? {} : { description: secret.description }),
       ...(secret.kmsKeyId === undefined ? {} : { kmsKeyId: secret.kmsKeyId }),
       ...(current === undefined ? {} : { currentVersionId: current }),
@@ -235,7 +260,7 @@ export class FakeSecretsManager {
     };
   }
 
-  #regional(region: string): RegionalSecrets {
+  #regional(region: string): DrSecrets {
     const fake = this;
     const require = (secretId: string, operation: string): FakeSecret => {
       const secret = fake.#find(region, secretId);
@@ -331,7 +356,23 @@ export class FakeSecretsManager {
         await fake.#enter(region, 'DeleteSecret', secretId);
         require(secretId, 'DeleteSecret').deleted = true;
       },
-      async list(options = {}): Promise<SecretPage> {
+      async untag(secretId, keys) {
+        await fake.#enter(region, 'UntagResource', secretId);
+        const secret = require(secretId, 'UntagResource');
+        for (const key of keys) delete secret.tags[key];
+      },
+      async enableRotation(secretId, lambdaArn, rules) {
+        await fake.#enter(region, 'RotateSecret', secretId);
+        const secret = require(secretId, 'RotateSecret');
+        secret.rotationEnabled = true;
+        secret.rotationLambdaArn = lambdaArn;
+        secret.rotationRules = rules;
+      },
+      async cancelRotation(secretId) {
+        await fake.#enter(region, 'CancelRotateSecret', secretId);
+        require(secretId, 'CancelRotateSecret').rotationEnabled = false;
+      },
+      async list(options = {}): Promise<SecretPage & { secrets: readonly DrSecret[] }> {
         await fake.#enter(region, 'ListSecrets', undefined);
         const all = [...fake.#secrets(region).values()]
           .filter((secret) => !secret.deleted)
