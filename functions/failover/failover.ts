@@ -12,7 +12,8 @@
  * 2. Check that each secret's credentials log in on its (now promoted) database and can start a
  *    writing transaction. A secret that fails stays a replica.
  * 3. Turn the replica into a source: first tag it `rotasync:failed-over-*` (from then on
- *    replication never overwrites it), then remove the replica tags. Interrupted in between, the
+ *    replication never overwrites it) and `rotasync:replicate-to` = `none` (it replicates nowhere
+ *    until failback names the Region), then remove the replica tags. Interrupted in between, the
  *    secret carries both: still no replica to replication, and a re-invocation finishes it.
  * 4. Turn on rotation with this Region's `rotate` function on the source's schedule (read from
  *    the source when its Region answers, else the configured default), RotateImmediately=false:
@@ -49,7 +50,7 @@ import {
   SOURCE_VERSION_DATE_TAG,
   SOURCE_VERSION_TAG,
 } from '#shared/replication/replicate-secret.js';
-import { SOURCE_ARN_TAG } from '#shared/replication/target-selection.js';
+import { REPLICATE_TO_TAG, SOURCE_ARN_TAG } from '#shared/replication/target-selection.js';
 
 /** What happened to a database. */
 export type DatabaseOutcome =
@@ -276,6 +277,9 @@ const convert = async (deps: FailoverDeps, region: string, candidate: Candidate)
   const store = deps.secrets(region);
   if (meta.tags[FAILED_OVER_FROM_TAG] === undefined) {
     await store.tag(meta.arn, {
+      // A source now, but one that replicates nowhere until failback says where: the Regions
+      // it inherited hold replicas of the old source, which replication must not fight over.
+      [REPLICATE_TO_TAG]: 'none',
       [FAILED_OVER_FROM_TAG]: meta.tags[SOURCE_ARN_TAG] ?? '',
       [FAILED_OVER_AT_TAG]: deps.now().toISOString(),
       [FAILED_OVER_VERSION_TAG]: candidate.versionId ?? meta.currentVersionId ?? '',

@@ -82,7 +82,11 @@ describe('failover end to end', () => {
       sourceArn: undefined,
     });
     const tags = await dr.tags(WEST, secret.name);
-    expect(tags).toMatchObject({ 'rotasync:failed-over-from': secret.arn, team: 'orders' });
+    expect(tags).toMatchObject({
+      'rotasync:failed-over-from': secret.arn,
+      'rotasync:replicate-to': 'none',
+      team: 'orders',
+    });
     expect(tags['rotasync:source-arn']).toBeUndefined();
     const described = await dr.describe(WEST, secret.name);
     westArn = described.ARN ?? '';

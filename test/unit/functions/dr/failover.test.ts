@@ -74,6 +74,7 @@ describe('failover', () => {
       'rotasync:failed-over-from': sourceArn,
       'rotasync:failed-over-at': '2026-06-01T12:00:00.000Z',
       'rotasync:failed-over-version': meta?.currentVersionId,
+      'rotasync:replicate-to': 'none',
       team: 'orders',
     });
     expect(meta?.tags['rotasync:failed-over-source-version']).toBe(
