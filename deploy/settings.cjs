@@ -27,7 +27,7 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 class DeploymentParameterError extends Error {
   constructor(problems) {
     const message = [
-      'Rotasync cannot be packaged with these parameters:',
+      'Rotasync cannot be packaged, deployed or invoked with these parameters:',
       ...problems.map((problem) => `  - ${problem}`),
       'See "Deploy" in README.md for every parameter.',
     ].join('\n');
