@@ -3,15 +3,26 @@
  * value: no password, secret string or connection string appears in a message or a `cause`.
  */
 
-/** Where an error happened: the secret (name or ARN) and the rotation step or operation. */
+/** Where an error happened: the secret (name or ARN), the step, and the AWS call that failed. */
 export interface ErrorWhere {
   readonly secretId?: string;
+  /** The rotation step, or what a function was doing (`replicate to eu-west-1`). */
   readonly step?: string;
+  /** The AWS call, e.g. `GetSecretValue in us-east-1`. */
+  readonly operation?: string;
 }
 
-const describeWhere = (where: ErrorWhere): string => {
-  const parts = [where.step, where.secretId && `secret ${where.secretId}`].filter(Boolean);
-  return parts.length > 0 ? `${parts.join(' for ')}: ` : '';
+/**
+ * `setSecret for secret app: GetSecretValue in us-east-1: `, or without a step
+ * `GetSecretValue in us-east-1 for secret app: `.
+ */
+const describeWhere = ({ secretId, step, operation }: ErrorWhere): string => {
+  const head = [step ?? operation, secretId && `secret ${secretId}`].filter(Boolean).join(' for ');
+  const tail = step === undefined ? undefined : operation;
+  return [head, tail]
+    .filter(Boolean)
+    .map((part) => `${part}: `)
+    .join('');
 };
 
 /** Base of every Rotasync error; `where` names the secret and step, never a value. */
@@ -34,6 +45,14 @@ export class InvalidEventError extends RotasyncError {
     super(message, where);
     this.field = field;
     this.name = 'InvalidEventError';
+  }
+}
+
+/** The secret named by the event (or by `masterarn`) does not exist. */
+export class SecretNotFoundError extends RotasyncError {
+  public constructor(where: ErrorWhere) {
+    super('the secret does not exist', where);
+    this.name = 'SecretNotFoundError';
   }
 }
 
@@ -112,5 +131,28 @@ export class StepFailedError extends RotasyncError {
   public constructor(cause: Error, where: ErrorWhere) {
     super(`${cause.name}: ${cause.message}`, where, { cause });
     this.name = 'StepFailedError';
+  }
+}
+
+/**
+ * An AWS call failed after the SDK's own retries (shared/aws/clients.ts): names the service's
+ * error code, the operation and its Region, never a value. `transient` says the code was one the
+ * SDK retries (throttling, 5xx, network), so a later attempt may succeed.
+ */
+export class AwsCallError extends RotasyncError {
+  public readonly service: string;
+  public readonly code: string;
+  public readonly transient: boolean;
+
+  public constructor(
+    call: { readonly service: string; readonly code: string; readonly transient: boolean },
+    where: ErrorWhere,
+    options?: ErrorOptions,
+  ) {
+    super(`${call.service} answered ${call.code}`, where, options);
+    this.service = call.service;
+    this.code = call.code;
+    this.transient = call.transient;
+    this.name = 'AwsCallError';
   }
 }

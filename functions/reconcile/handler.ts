@@ -5,18 +5,19 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
-import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { TokenBucket } from './token-bucket.js';
 
 const knownValues = new KnownValues();
+const stores = secretsManagerStores();
 const region = process.env.AWS_REGION ?? '';
 const writesPerSecond = Number(process.env.ROTASYNC_RECONCILE_WRITES_PER_SECOND ?? '10');
 if (region === '' || !(writesPerSecond > 0)) {
@@ -25,7 +26,7 @@ if (region === '' || !(writesPerSecond > 0)) {
   );
 }
 const deps = {
-  store: rememberingReplicaStore(createSecretsManagerReplicaStore(), knownValues),
+  store: (region?: string) => rememberingStore(stores(region), knownValues),
   rds: new RdsApiDirectory(),
   config: loadReplicationConfig(process.env),
   writeBucket: new TokenBucket(writesPerSecond),

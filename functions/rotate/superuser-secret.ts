@@ -9,11 +9,11 @@
  * Any other outcome (missing, unreadable, not JSON, unusable) is a SuperuserSecretError that names
  * the superuser secret and never its value; nothing is changed before it is thrown.
  */
-import type { RdsEndpointLookup, RdsResourceKind } from '#shared/aws/rds-endpoint-lookup.js';
+import type { RdsDirectory, RdsResourceKind } from '#shared/aws/rds-directory.js';
 import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
 import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
 import { isSecretEngine, type SecretEngine } from '#shared/engines/secret-engines.js';
-import { type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
+import { AwsCallError, type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { Sensitive } from '#shared/sensitive.js';
 
@@ -70,18 +70,22 @@ const RDS_ENGINE_ALIASES: Readonly<Record<string, SecretEngine>> = { aurora: 'au
 const isRecord = (input: unknown): input is Record<string, unknown> =>
   typeof input === 'object' && input !== null && !Array.isArray(input);
 
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'error');
+/** The service's error code for an AWS failure, else the error's name. */
+const errorName = (error: unknown): string => {
+  if (error instanceof AwsCallError) return error.code;
+  return error instanceof Error ? error.name : 'error';
+};
 
 /**
  * SuperuserSecrets over the rotation's SecretStore (the remembering one, so the superuser's
  * password is scrubbed from any error) and an RDS lookup for RDS-managed master secrets.
  *
  * @example
- * const superusers = superuserSecrets(store, new RdsApiEndpointLookup());
+ * const superusers = superuserSecrets(store, new RdsApiDirectory());
  */
 export const superuserSecrets = (
   store: Pick<SecretStore, 'read' | 'describe'>,
-  rds: RdsEndpointLookup,
+  rds: Pick<RdsDirectory, 'endpointOf'>,
 ): SuperuserSecrets => {
   const fail = (arn: string, problem: string, where: ErrorWhere, cause?: unknown): never => {
     throw new SuperuserSecretError(
@@ -156,12 +160,13 @@ export const superuserSecrets = (
   };
 
   const rdsTagOf = async (arn: string, where: ErrorWhere) => {
-    let tags: Readonly<Record<string, string>>;
+    let tags: Readonly<Record<string, string>> | undefined;
     try {
-      tags = (await store.describe(arn)).tags;
+      tags = (await store.describe(arn))?.tags;
     } catch (error) {
       return fail(arn, `could not be described (${errorName(error)})`, where, error);
     }
+    if (tags === undefined) return fail(arn, 'does not exist', where);
     for (const [key, value] of Object.entries(tags)) {
       const kind = RDS_TAGS[key.toLowerCase()];
       if (kind === undefined) continue;
@@ -183,7 +188,7 @@ export const superuserSecrets = (
     where: ErrorWhere,
   ): Promise<SuperuserSecret> => {
     const { kind, rdsArn } = await rdsTagOf(arn, where);
-    let endpoint: Awaited<ReturnType<RdsEndpointLookup['endpointOf']>>;
+    let endpoint: Awaited<ReturnType<RdsDirectory['endpointOf']>>;
     try {
       endpoint = await rds.endpointOf(kind, rdsArn);
     } catch (error) {

@@ -2,7 +2,7 @@
  * Replication settings from the function's environment. Validated once, at cold start, so a
  * bad setting fails every invocation loudly instead of replicating half-way.
  */
-import type { DbEndpoint } from '#shared/aws/rds-directory.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import { ConfigurationError } from '#shared/errors.js';
 
 /** Secrets Manager's Region name pattern. */

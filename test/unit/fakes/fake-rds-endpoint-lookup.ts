@@ -1,11 +1,7 @@
-/** A fake RdsEndpointLookup: databases by ARN, and a log of every lookup. */
-import type {
-  RdsEndpoint,
-  RdsEndpointLookup,
-  RdsResourceKind,
-} from '#shared/aws/rds-endpoint-lookup.js';
+/** A fake RDS `endpointOf`: databases by ARN, and a log of every lookup. */
+import type { RdsDirectory, RdsEndpoint, RdsResourceKind } from '#shared/aws/rds-directory.js';
 
-export class FakeRdsEndpointLookup implements RdsEndpointLookup {
+export class FakeRdsEndpointLookup implements Pick<RdsDirectory, 'endpointOf'> {
   public readonly lookups: { kind: RdsResourceKind; arn: string }[] = [];
   readonly #databases = new Map<string, { kind: RdsResourceKind; endpoint: RdsEndpoint }>();
   public failWith: Error | undefined;

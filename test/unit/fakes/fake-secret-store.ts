@@ -1,19 +1,21 @@
 /**
- * An in-memory SecretStore that models what the rotation steps rely on: staging labels (each on
+ * An in-memory RotationStore (the Secrets Manager calls of a rotation) that models what the
+ * rotation steps rely on: staging labels (each on
  * at most one version), the AWSPENDING placeholder RotateSecret registers before createSecret,
  * PutSecretValue's token rules, and AWSPREVIOUS following a moved AWSCURRENT. Every call is
  * logged, for call-count and order assertions.
  */
+import type { RotationStore } from '#functions/rotate/deps.js';
 import {
+  type PutOptions,
   type SecretMetadata,
-  type SecretStore,
-  type SecretVersion,
+  type SecretValue,
   Stage,
 } from '#shared/aws/secret-store.js';
 import { Sensitive } from '#shared/sensitive.js';
 
 export interface StoreCall {
-  readonly op: 'describe' | 'read' | 'putPending' | 'promote';
+  readonly op: 'describe' | 'read' | 'putValue' | 'promote';
   readonly secretId: string;
   readonly stage?: string;
   readonly versionId?: string;
@@ -32,7 +34,7 @@ interface FakeSecret {
   tags: Record<string, string>;
 }
 
-export class FakeSecretStore implements SecretStore {
+export class FakeSecretStore implements RotationStore {
   public readonly calls: StoreCall[] = [];
   readonly #secrets = new Map<string, FakeSecret>();
   readonly #failures: { op: StoreCall['op']; error: Error }[] = [];
@@ -106,48 +108,66 @@ export class FakeSecretStore implements SecretStore {
     return undefined;
   }
 
+  /** DescribeSecret of a secret the test made (the step's request carries it). */
+  public async metadataOf(secretId: string): Promise<SecretMetadata> {
+    const metadata = await this.describe(secretId);
+    if (metadata === undefined) throw new Error(`no secret ${secretId} in the fake`);
+    return metadata;
+  }
+
   public count(op: StoreCall['op']): number {
     return this.calls.filter((call) => call.op === op).length;
   }
 
-  public async describe(secretId: string): Promise<SecretMetadata> {
+  public async describe(secretId: string): Promise<SecretMetadata | undefined> {
     this.#record({ op: 'describe', secretId });
-    const secret = this.#require(secretId);
+    const secret = this.#secret(secretId);
+    if (secret === undefined) return undefined;
     const versions: Record<string, string[]> = {};
     for (const [id, version] of secret.versions) {
       if (version.stages.size > 0) versions[id] = [...version.stages];
     }
+    const current = Object.entries(versions).find(([, stages]) => stages.includes(Stage.Current));
     return {
       arn: secretId,
       name: secretId,
       rotationEnabled: secret.rotationEnabled,
       versions,
+      ...(current === undefined ? {} : { currentVersionId: current[0] }),
+      deleted: false,
       tags: { ...secret.tags },
     };
   }
 
   public async read(
     secretId: string,
-    stage: string,
+    stage: string = Stage.Current,
     versionId?: string,
-  ): Promise<SecretVersion | undefined> {
+  ): Promise<SecretValue | undefined> {
     this.#record({ op: 'read', secretId, stage, ...(versionId ? { versionId } : {}) });
     for (const [id, version] of this.#secret(secretId)?.versions ?? []) {
       if (!version.stages.has(stage) || (versionId !== undefined && id !== versionId)) continue;
       if (version.value === undefined) return undefined;
-      return { versionId: id, value: new Sensitive(version.value), stages: [...version.stages] };
+      return {
+        arn: secretId,
+        name: secretId,
+        versionId: id,
+        stages: [...version.stages],
+        createdDate: new Date(0),
+        value: new Sensitive(version.value),
+      };
     }
     return undefined;
   }
 
-  public async putPending(
+  public async putValue(
     secretId: string,
     token: string,
     value: Sensitive<string>,
-    rotationToken?: string,
+    { stages = [Stage.Current], rotationToken }: PutOptions = {},
   ): Promise<'created' | 'exists'> {
     this.#record({
-      op: 'putPending',
+      op: 'putValue',
       secretId,
       versionId: token,
       ...(rotationToken ? { rotationToken } : {}),
@@ -159,7 +179,7 @@ export class FakeSecretStore implements SecretStore {
       return existing.value === value.reveal() ? 'created' : 'exists';
     }
     secret.versions.set(token, { value: value.reveal(), stages: existing?.stages ?? new Set() });
-    this.#label(secret, Stage.Pending, token);
+    for (const stage of stages) this.#label(secret, stage, token);
     return 'created';
   }
 

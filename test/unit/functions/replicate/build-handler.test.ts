@@ -3,13 +3,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { InvalidEventError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
-import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
 import { FakeSecretsManager } from './fake-secrets-manager.js';
-import { CANARY, config, dbSecret, FakeRds, noWaitRetry } from './helpers.js';
+import { CANARY, config, dbSecret, FakeRds } from './helpers.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 
@@ -42,10 +42,9 @@ const setup = (replicatedSecretPrefix = '') => {
   });
   const handler = buildReplicateHandler({
     deps: {
-      store: rememberingReplicaStore(fake.store, knownValues),
+      store: (region) => rememberingStore(fake.store(region), knownValues),
       rds: new FakeRds(['eu-west-1']),
       config: config({ replicatedSecretPrefix }),
-      retry: noWaitRetry,
     },
     logger,
     knownValues,

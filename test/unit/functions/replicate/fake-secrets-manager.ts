@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  CurrentValue,
   NewSecret,
-  RegionalSecrets,
-  ReplicaStore,
+  PutOptions,
+  SecretMetadata,
   SecretPage,
-  StoredSecret,
-} from '#shared/aws/replica-store.js';
-import { ReplicaStoreError } from '#shared/aws/replica-store.js';
+  SecretStore,
+  SecretStores,
+  SecretValue,
+} from '#shared/aws/secret-store.js';
+import { AwsCallError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
+
+/** The AwsCallError the real adapter would throw for `code`. */
+const failure = (code: string, transient: boolean, operation: string, secretId?: string) =>
+  new AwsCallError(
+    { service: 'Secrets Manager', code, transient },
+    {
+      operation,
+      ...(secretId === undefined ? {} : { secretId }),
+    },
+  );
 
 interface FakeVersion {
   readonly value: string;
@@ -42,8 +53,9 @@ const WRITES = new Set([
 ]);
 
 /**
- * Secrets Manager in memory across Regions, modelling what replication relies on: AWSCURRENT and
- * AWSPREVIOUS moves, idempotent tokens, tags, deletion. Each call yields to the event loop a
+ * Secrets Manager in memory across Regions, as the SecretStore adapter presents it (the SDK's
+ * retries are below it), modelling what replication relies on: AWSCURRENT and AWSPREVIOUS
+ * moves, idempotent tokens, tags, deletion. Each call yields to the event loop a
  * random number of times (seeded), so concurrent callers interleave.
  */
 export class FakeSecretsManager {
@@ -70,7 +82,7 @@ export class FakeSecretsManager {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  public readonly store: ReplicaStore = (region) => this.#regional(region);
+  public readonly store: SecretStores = (region = 'us-east-1') => this.#regional(region);
 
   #secrets(region: string): Map<string, FakeSecret> {
     let secrets = this.#regions.get(region);
@@ -196,68 +208,76 @@ export class FakeSecretsManager {
     for (let i = 0; i < yields; i += 1) await new Promise((resolve) => setImmediate(resolve));
     this.calls.push({ region, operation, secretId });
     if (this.#down.has(region)) {
-      throw new ReplicaStoreError('NetworkingError', true, { step: `${operation} in ${region}` });
+      throw failure('NetworkingError', true, `${operation} in ${region}`, secretId);
     }
-    const failure = this.#failures.find(
+    const planned = this.#failures.find(
       (f) => f.region === region && f.operation === operation && f.count > 0,
     );
-    if (failure !== undefined) {
-      failure.count -= 1;
-      throw new ReplicaStoreError('ThrottlingException', failure.transient, { step: operation });
+    if (planned !== undefined) {
+      planned.count -= 1;
+      throw failure(
+        'ThrottlingException',
+        planned.transient,
+        `${operation} in ${region}`,
+        secretId,
+      );
     }
   }
 
-  #stored(secret: FakeSecret): StoredSecret {
+  #stored(secret: FakeSecret): SecretMetadata {
     const current = [...secret.versions].find(([, v]) => v.stages.has('AWSCURRENT'))?.[0];
     return {
       arn: secret.arn,
       name: secret.name,
       tags: { ...secret.tags },
-      versionIds: [...secret.versions.keys()],
+      versions: Object.fromEntries(
+        [...secret.versions].map(([id, version]) => [id, [...version.stages]]),
+      ),
       deleted: secret.deleted,
-      rotationEnabled: false,
+      rotationEnabled: true,
       ...(secret.description === undefined ? {} : { description: secret.description }),
       ...(secret.kmsKeyId === undefined ? {} : { kmsKeyId: secret.kmsKeyId }),
       ...(current === undefined ? {} : { currentVersionId: current }),
     };
   }
 
-  #current(secret: FakeSecret): CurrentValue | undefined {
-    const entry = [...secret.versions].find(([, v]) => v.stages.has('AWSCURRENT'));
+  #value(secret: FakeSecret, stage = 'AWSCURRENT', versionId?: string): SecretValue | undefined {
+    const entry = [...secret.versions].find(
+      ([id, v]) => v.stages.has(stage) && (versionId === undefined || id === versionId),
+    );
     if (entry === undefined) return undefined;
-    const [versionId, version] = entry;
+    const [id, version] = entry;
     return {
       arn: secret.arn,
       name: secret.name,
-      versionId,
+      versionId: id,
+      stages: [...version.stages],
       createdDate: version.createdDate,
       value: new Sensitive(version.value),
     };
   }
 
-  #regional(region: string): RegionalSecrets {
+  #regional(region: string): SecretStore {
     const fake = this;
     const require = (secretId: string, operation: string): FakeSecret => {
       const secret = fake.#find(region, secretId);
       if (secret === undefined) {
-        throw new ReplicaStoreError('ResourceNotFoundException', false, {
-          step: operation,
-          secretId,
-        });
+        throw failure('ResourceNotFoundException', false, `${operation} in ${region}`, secretId);
       }
       return secret;
     };
     return {
-      region,
       async describe(secretId) {
         await fake.#enter(region, 'DescribeSecret', secretId);
         const secret = fake.#find(region, secretId);
         return secret === undefined ? undefined : fake.#stored(secret);
       },
-      async readCurrent(secretId) {
+      async read(secretId, stage, versionId) {
         await fake.#enter(region, 'GetSecretValue', secretId);
         const secret = fake.#find(region, secretId);
-        return secret === undefined || secret.deleted ? undefined : fake.#current(secret);
+        return secret === undefined || secret.deleted
+          ? undefined
+          : fake.#value(secret, stage, versionId);
       },
       async readCurrentBatch(secretIds) {
         await fake.#enter(region, 'BatchGetSecretValue', undefined);
@@ -265,7 +285,7 @@ export class FakeSecretsManager {
         return new Map(
           secretIds.map((id) => {
             const secret = fake.#find(region, id);
-            return [id, secret === undefined || secret.deleted ? undefined : fake.#current(secret)];
+            return [id, secret === undefined || secret.deleted ? undefined : fake.#value(secret)];
           }),
         );
       },
@@ -285,34 +305,25 @@ export class FakeSecretsManager {
         fake.#addVersion(created, secret.token, secret.value.reveal(), ['AWSCURRENT']);
         return 'created';
       },
-      async putValue(secretId, token, value) {
+      async putValue(secretId, token, value, options: PutOptions = {}) {
         await fake.#enter(region, 'PutSecretValue', secretId);
         const secret = require(secretId, 'PutSecretValue');
         const existing = secret.versions.get(token);
-        if (existing !== undefined) {
-          if (existing.value !== value.reveal()) {
-            throw new ReplicaStoreError('ResourceExistsException', false, {
-              step: 'PutSecretValue',
-            });
-          }
-          return;
-        }
-        fake.#addVersion(secret, token, value.reveal(), ['AWSCURRENT']);
+        // The same token and value again changes nothing; another value is ResourceExists.
+        if (existing !== undefined) return existing.value === value.reveal() ? 'created' : 'exists';
+        fake.#addVersion(secret, token, value.reveal(), [...(options.stages ?? ['AWSCURRENT'])]);
+        return 'created';
       },
       async promote(secretId, versionId, fromVersionId) {
         await fake.#enter(region, 'UpdateSecretVersionStage', secretId);
         const secret = require(secretId, 'UpdateSecretVersionStage');
         const holder = [...secret.versions].find(([, v]) => v.stages.has('AWSCURRENT'))?.[0];
         if (holder !== undefined && holder !== versionId && holder !== fromVersionId) {
-          throw new ReplicaStoreError('InvalidParameterException', false, {
-            step: 'UpdateSecretVersionStage',
-          });
+          throw failure('InvalidParameterException', false, 'UpdateSecretVersionStage', secretId);
         }
         const target = secret.versions.get(versionId);
         if (target === undefined) {
-          throw new ReplicaStoreError('ResourceNotFoundException', false, {
-            step: 'UpdateSecretVersionStage',
-          });
+          throw failure('ResourceNotFoundException', false, 'UpdateSecretVersionStage', secretId);
         }
         if (holder === versionId) return;
         for (const version of secret.versions.values()) version.stages.delete('AWSPREVIOUS');

@@ -1,6 +1,6 @@
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import type { ReplicationConfig } from '#shared/replication/config.js';
-import type { RetryPolicy } from '#shared/replication/retry.js';
 
 /** A leak canary: it must never appear in a report, error or log line. */
 export const CANARY = 'Canary-Pa55word-7f3a9c';
@@ -25,7 +25,7 @@ export const dbSecret = (
   });
 
 /** RDS as the tests see it: `<id>.<source>.rds…` has a replica `<id>.<target>.rds…:6432` where listed. */
-export class FakeRds implements RdsDirectory {
+export class FakeRds implements Pick<RdsDirectory, 'findReplicaEndpoint'> {
   public lookups = 0;
   public constructor(private readonly replicaRegions: readonly string[]) {}
 
@@ -50,11 +50,3 @@ export const config = (overrides: Partial<ReplicationConfig> = {}): ReplicationC
   replicatedSecretPrefix: '',
   ...overrides,
 });
-
-export const noWaitRetry: RetryPolicy = {
-  attempts: 4,
-  baseDelayMs: 100,
-  maxDelayMs: 2000,
-  sleep: async () => {},
-  random: () => 0.5,
-};

@@ -15,18 +15,22 @@ import { connectEvents, createEventDispatcher } from '#local-cloud/events/index.
 import { startLocalCloud } from '#local-cloud/index.js';
 import { createLocalRds } from '#local-cloud/rds/index.js';
 import type { LocalCloud } from '#local-cloud/types.js';
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
-import { CANARY, config, noWaitRetry } from './helpers.js';
+import { CANARY, config } from './helpers.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const context = { awsRequestId: 'r', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 let cloud: LocalCloud;
-const sm = (region: string) =>
-  new SecretsManagerClient({ region, endpoint: cloud.endpoint, credentials });
+const sm = (region: string | undefined) =>
+  new SecretsManagerClient({
+    region: region ?? 'us-east-1',
+    endpoint: cloud.endpoint,
+    credentials,
+  });
 
 beforeAll(async () => {
   const rds = createLocalRds({
@@ -59,11 +63,12 @@ afterAll(async () => {
 describe('replication through the local cloud with the real SDK adapters', () => {
   it('replicates on events, then a reconcile sweep finds everything in sync', async () => {
     // Prepare
-    const store = createSecretsManagerReplicaStore(sm);
+    const store = secretsManagerStores(sm);
     const directory = new RdsApiDirectory(
-      (region) => new RDSClient({ region, endpoint: cloud.endpoint, credentials }),
+      (region) =>
+        new RDSClient({ region: region ?? 'us-east-1', endpoint: cloud.endpoint, credentials }),
     );
-    const deps = { store, rds: directory, config: config(), retry: noWaitRetry };
+    const deps = { store, rds: directory, config: config() };
     const knownValues = new KnownValues();
     const logger = new Logger({
       serviceName: 'rotasync',

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ReplicaStoreError } from '#shared/aws/replica-store.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
 import { planEndpoint, rewriteEndpoint } from '#shared/replication/endpoint-rewrite.js';
-import { withRetry } from '#shared/replication/retry.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { selectTargetRegions } from '#shared/replication/target-selection.js';
 import { Sensitive } from '#shared/sensitive.js';
@@ -163,52 +161,6 @@ describe('endpoint rewrite', () => {
     await expect(outcome).rejects.toThrow(
       'tag rotasync:endpoint:eu-west-1 of secret s is not host:port',
     );
-  });
-});
-
-describe('withRetry', () => {
-  it('retries transient errors with growing, jittered, bounded delays', async () => {
-    // Prepare
-    const delays: number[] = [];
-    let calls = 0;
-    const policy = {
-      attempts: 5,
-      baseDelayMs: 100,
-      maxDelayMs: 300,
-      random: () => 0.99,
-      sleep: async (ms: number) => {
-        delays.push(ms);
-      },
-    };
-    // Act
-    const outcome = await withRetry(async () => {
-      calls += 1;
-      if (calls < 5) throw new ReplicaStoreError('ThrottlingException', true, {});
-      return 'ok';
-    }, policy);
-    // Assess
-    expect(outcome).toBe('ok');
-    expect(delays).toEqual([99, 198, 297, 297]);
-  });
-
-  it('does not retry a permanent error', async () => {
-    // Prepare
-    let calls = 0;
-    const policy = {
-      attempts: 5,
-      baseDelayMs: 1,
-      maxDelayMs: 1,
-      random: () => 0,
-      sleep: async () => {},
-    };
-    // Act
-    const outcome = withRetry(async () => {
-      calls += 1;
-      throw new ReplicaStoreError('AccessDeniedException', false, {});
-    }, policy);
-    // Assess
-    await expect(outcome).rejects.toThrow('AccessDeniedException');
-    expect(calls).toBe(1);
   });
 });
 

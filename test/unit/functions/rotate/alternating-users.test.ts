@@ -51,7 +51,7 @@ const errorOf = async (run: Promise<unknown>): Promise<Error> => {
 };
 
 const writes = (store: FakeSecretStore): StoreCall[] =>
-  store.calls.filter((call) => call.op === 'putPending' || call.op === 'promote');
+  store.calls.filter((call) => call.op === 'putValue' || call.op === 'promote');
 
 describe('alternateUsername / baseUsername', () => {
   it('toggles the _clone suffix both ways', () => {
@@ -148,7 +148,7 @@ describe('alternating users, over several rotations', () => {
     expect(store.calls.map(ops)).toEqual([
       'describe',
       'read AWSCURRENT',
-      'putPending',
+      'putValue',
       'describe',
       'read AWSCURRENT',
       'read AWSPENDING',
@@ -471,10 +471,10 @@ describe('alternating users: user names within the engine limit', () => {
       expect(error.message).toContain('"username"');
       expect(error.message).toContain(`limit of ${engine === 'postgres' ? 63 : 32}`);
       expect(error.message).not.toContain(username);
-      expect(store.count('putPending')).toBe(0);
+      expect(store.count('putValue')).toBe(0);
     } else {
       await outcome;
-      expect(store.count('putPending')).toBe(1);
+      expect(store.count('putValue')).toBe(1);
     }
   });
 
@@ -486,7 +486,7 @@ describe('alternating users: user names within the engine limit', () => {
     const error = await errorOf(step('createSecret', deps));
     // Assess
     expect(error).toBeInstanceOf(SecretFormatError);
-    expect(store.count('putPending')).toBe(0);
+    expect(store.count('putValue')).toBe(0);
   });
 });
 

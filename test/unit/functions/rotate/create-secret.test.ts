@@ -17,7 +17,7 @@ import {
 
 const request = async (store: FakeSecretStore) => ({
   event: rotationEvent('createSecret'),
-  metadata: await store.describe(SECRET_ID),
+  metadata: await store.metadataOf(SECRET_ID),
   deadline: plentyOfTime,
 });
 
@@ -49,7 +49,7 @@ describe('createSecret', () => {
     // Assess
     expect(store.calls).toEqual([
       { op: 'read', secretId: SECRET_ID, stage: Stage.Current },
-      { op: 'putPending', secretId: SECRET_ID, versionId: TOKEN, rotationToken: 'rt-1' },
+      { op: 'putValue', secretId: SECRET_ID, versionId: TOKEN, rotationToken: 'rt-1' },
     ]);
   });
 
@@ -77,7 +77,7 @@ describe('createSecret', () => {
     // Assess
     await expect(run).rejects.toThrow(SecretFormatError);
     await expect(run).rejects.toThrow(/"host" is missing/);
-    expect(store.count('putPending')).toBe(0);
+    expect(store.count('putValue')).toBe(0);
   });
 
   it('fails with SecretFormatError when no version is AWSCURRENT', async () => {

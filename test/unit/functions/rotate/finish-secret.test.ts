@@ -18,7 +18,7 @@ const setup = async () => {
   store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD }), [Stage.Pending]);
   const request = {
     event: rotationEvent('finishSecret'),
-    metadata: await store.describe(SECRET_ID),
+    metadata: await store.metadataOf(SECRET_ID),
     deadline: plentyOfTime,
   };
   store.calls.length = 0;
@@ -43,7 +43,7 @@ describe('finishSecret', () => {
     // Prepare
     const { store, request, deps } = await setup();
     await finishSecret(request, deps);
-    const metadata = await store.describe(SECRET_ID);
+    const metadata = await store.metadataOf(SECRET_ID);
     store.calls.length = 0;
     // Act
     await finishSecret({ ...request, metadata }, deps);

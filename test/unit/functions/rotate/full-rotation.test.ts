@@ -54,7 +54,7 @@ describe('a full single-user rotation', () => {
     expect(store.calls.map(ops)).toEqual([
       'describe',
       'read AWSCURRENT',
-      `putPending  ${TOKEN}`,
+      `putValue  ${TOKEN}`,
       'describe',
       'read AWSCURRENT',
       `read AWSPENDING ${TOKEN}`,
@@ -93,7 +93,7 @@ describe('a full single-user rotation', () => {
     ['read', 2],
     ['read', 3],
     ['read', 4],
-    ['putPending', 1],
+    ['putValue', 1],
     ['promote', 1],
   ] as const)('converges when Secrets Manager call %s #%i fails once', async (op, nth) => {
     // Prepare

@@ -82,6 +82,6 @@ describe('rotate (the gate)', () => {
     const run = rotate(rotationEvent('createSecret'), deps, { remainingMs: () => 0 });
     // Assess
     await expect(run).rejects.toBeInstanceOf(StepTimeoutError);
-    expect(store.count('putPending')).toBe(0);
+    expect(store.count('putValue')).toBe(0);
   });
 });

@@ -40,7 +40,7 @@ const request = async (
   deadline: Deadline = plentyOfTime,
 ): Promise<StepRequest> => ({
   event: rotationEvent('setSecret'),
-  metadata: await store.describe(SECRET_ID),
+  metadata: await store.metadataOf(SECRET_ID),
   deadline,
 });
 

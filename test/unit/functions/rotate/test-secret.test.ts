@@ -25,7 +25,7 @@ const setup = async (database: FakeDatabase, withPending = true) => {
     store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD }), [Stage.Pending]);
   const request = {
     event: rotationEvent('testSecret'),
-    metadata: await store.describe(SECRET_ID),
+    metadata: await store.metadataOf(SECRET_ID),
     deadline: plentyOfTime,
   };
   store.calls.length = 0;

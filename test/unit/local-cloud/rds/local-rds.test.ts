@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '#local-cloud/index.js';
 import { createLocalRds, type LocalRds, type LocalRdsInstance } from '#local-cloud/rds/index.js';
 import type { LocalCloud } from '#local-cloud/types.js';
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 
 const ACCOUNT = '123456789012';
 const SOURCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders`;
@@ -19,9 +19,9 @@ const SOURCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders`;
 let cloud: LocalCloud;
 let rds: LocalRds;
 const promoted: LocalRdsInstance[] = [];
-const client = (region: string) =>
+const client = (region?: string) =>
   new RDSClient({
-    region,
+    region: region ?? 'us-east-1',
     endpoint: cloud.endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });

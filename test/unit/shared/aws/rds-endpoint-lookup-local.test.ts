@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '#local-cloud/index.js';
 import { createLocalRds } from '#local-cloud/rds/index.js';
 import type { LocalCloud } from '#local-cloud/types.js';
-import { RdsApiEndpointLookup } from '#shared/aws/rds-endpoint-lookup.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 
 const ACCOUNT = '123456789012';
 const INSTANCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:app-db`;
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const lookup = () =>
-  new RdsApiEndpointLookup(
+  new RdsApiDirectory(
     (region) =>
       new RDSClient({
         region: region ?? 'us-east-1',
@@ -51,7 +51,7 @@ const lookup = () =>
       }),
   );
 
-describe('RdsApiEndpointLookup against the local RDS API', () => {
+describe('RdsApiDirectory against the local RDS API', () => {
   it('finds an instance and a cluster writer by ARN', async () => {
     // Act
     const instance = await lookup().endpointOf('instance', INSTANCE_ARN);

@@ -32,18 +32,18 @@ describe('rememberingStore', () => {
     inner.startRotation('app', TOKEN);
     const store = rememberingStore(inner, known);
     // Act
-    const outcome = await store.putPending(
+    const outcome = await store.putValue(
       'app',
       TOKEN,
       new Sensitive('{"password":"written-secret-2"}'),
-      'rt',
+      { stages: [Stage.Pending], rotationToken: 'rt' },
     );
     await store.promote('app', TOKEN, 'v-current');
     // Assess
     expect(outcome).toBe('created');
     expect(known.redact('written-secret-2')).toBe('[redacted]');
-    expect((await store.describe('app')).versions[TOKEN]).toContain(Stage.Current);
-    expect(inner.calls.map((c) => c.op)).toEqual(['putPending', 'promote', 'describe']);
+    expect((await store.describe('app'))?.versions[TOKEN]).toContain(Stage.Current);
+    expect(inner.calls.map((c) => c.op)).toEqual(['putValue', 'promote', 'describe']);
   });
 
   it('remembers a value that is not JSON as a whole', async () => {

@@ -1,4 +1,5 @@
 import {
+  DBClusterNotFoundFault,
   DBInstanceNotFoundFault,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
@@ -8,17 +9,144 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { AwsCallError } from '#shared/errors.js';
 
 const rds = mockClient(RDSClient);
-beforeEach(() => rds.reset());
-
 const SOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders';
 const REPLICA_ARN = 'arn:aws:rds:eu-west-1:123456789012:db:orders-dr';
+const INSTANCE_ARN = 'arn:aws:rds:eu-west-1:123456789012:db:app-db';
+const CLUSTER_ARN = 'arn:aws:rds:eu-west-1:123456789012:cluster:app-cluster';
 
-const directory = () => new RdsApiDirectory((region) => new RDSClient({ region }));
+beforeEach(() => {
+  rds.reset();
+});
 
-describe('RdsApiDirectory: instances', () => {
+describe('RdsApiDirectory: endpointOf', () => {
+  it('reads an instance endpoint and engine by ARN', async () => {
+    // Prepare
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          Endpoint: { Address: 'app-db.abc.eu-west-1.rds.amazonaws.com', Port: 5432 },
+          Engine: 'postgres',
+        },
+      ],
+    });
+    const lookup = new RdsApiDirectory();
+    // Act
+    const endpoint = await lookup.endpointOf('instance', INSTANCE_ARN);
+    // Assess
+    expect(endpoint).toEqual({
+      host: 'app-db.abc.eu-west-1.rds.amazonaws.com',
+      port: 5432,
+      engine: 'postgres',
+      hostnames: ['app-db.abc.eu-west-1.rds.amazonaws.com'],
+    });
+    expect(rds).toReceiveCommandWith(DescribeDBInstancesCommand, {
+      DBInstanceIdentifier: INSTANCE_ARN,
+    });
+    expect(rds).not.toReceiveCommand(DescribeDBClustersCommand);
+  });
+
+  it('reads a cluster writer endpoint and engine by ARN', async () => {
+    // Prepare
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        {
+          Endpoint: 'app-cluster.cluster-abc.eu-west-1.rds.amazonaws.com',
+          ReaderEndpoint: 'app-cluster.cluster-ro-abc.eu-west-1.rds.amazonaws.com',
+          CustomEndpoints: ['app-custom.cluster-custom-abc.eu-west-1.rds.amazonaws.com'],
+          Port: 3306,
+          Engine: 'aurora-mysql',
+        },
+      ],
+    });
+    const lookup = new RdsApiDirectory();
+    // Act
+    const endpoint = await lookup.endpointOf('cluster', CLUSTER_ARN);
+    // Assess
+    expect(endpoint).toEqual({
+      host: 'app-cluster.cluster-abc.eu-west-1.rds.amazonaws.com',
+      port: 3306,
+      engine: 'aurora-mysql',
+      hostnames: [
+        'app-cluster.cluster-abc.eu-west-1.rds.amazonaws.com',
+        'app-cluster.cluster-ro-abc.eu-west-1.rds.amazonaws.com',
+        'app-custom.cluster-custom-abc.eu-west-1.rds.amazonaws.com',
+      ],
+    });
+    expect(rds).toReceiveCommandWith(DescribeDBClustersCommand, {
+      DBClusterIdentifier: CLUSTER_ARN,
+    });
+  });
+
+  it('builds its client in the Region of the ARN, once per Region', async () => {
+    // Prepare
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [] });
+    const regions: (string | undefined)[] = [];
+    const lookup = new RdsApiDirectory((region) => {
+      regions.push(region);
+      return new RDSClient(region === undefined ? {} : { region });
+    });
+    // Act
+    await lookup.endpointOf('instance', INSTANCE_ARN);
+    await lookup.endpointOf('instance', INSTANCE_ARN);
+    await lookup.endpointOf('instance', 'arn:aws:rds:us-east-2:123456789012:db:other');
+    // Assess
+    expect(regions).toEqual(['eu-west-1', 'us-east-2']);
+  });
+
+  it.each([
+    ['instance', new DBInstanceNotFoundFault({ message: 'none', $metadata: {} })],
+    ['cluster', new DBClusterNotFoundFault({ message: 'none', $metadata: {} })],
+  ] as const)('reads an unknown %s as undefined', async (kind, fault) => {
+    // Prepare
+    rds.on(DescribeDBInstancesCommand).rejects(fault);
+    rds.on(DescribeDBClustersCommand).rejects(fault);
+    const lookup = new RdsApiDirectory();
+    // Act
+    const endpoint = await lookup.endpointOf(
+      kind,
+      kind === 'instance' ? INSTANCE_ARN : CLUSTER_ARN,
+    );
+    // Assess
+    expect(endpoint).toBeUndefined();
+  });
+
+  it('reads a database without an endpoint yet (creating) as undefined', async () => {
+    // Prepare
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [{ Engine: 'postgres', DBInstanceStatus: 'creating' }],
+    });
+    const lookup = new RdsApiDirectory();
+    // Act
+    const endpoint = await lookup.endpointOf('instance', INSTANCE_ARN);
+    // Assess
+    expect(endpoint).toBeUndefined();
+  });
+
+  it('wraps any other RDS error as AwsCallError naming its code', async () => {
+    // Prepare
+    rds
+      .on(DescribeDBClustersCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const lookup = new RdsApiDirectory();
+    // Act
+    const error = await lookup.endpointOf('cluster', CLUSTER_ARN).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(AwsCallError);
+    expect((error as AwsCallError).code).toBe('AccessDenied');
+    expect((error as AwsCallError).message).toBe(
+      'DescribeDBClusters in eu-west-1: RDS answered AccessDenied',
+    );
+  });
+});
+
+const directory = () =>
+  new RdsApiDirectory((region) => new RDSClient(region === undefined ? {} : { region }));
+
+describe('RdsApiDirectory: findReplicaEndpoint of instances', () => {
   it('finds the cross-Region read replica of the instance whose endpoint is the host', async () => {
     // Prepare
     rds.on(DescribeDBInstancesCommand, {}, true).resolves({
