@@ -5,12 +5,13 @@
 import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
-import { readRotateConfig } from '#shared/config.js';
+
 import { engineFor } from '#shared/engines/index.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { createPasswordGenerator } from '#shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
+import { readRotateConfig } from './config.js';
 import { alternatingUsers } from './strategies/alternating-users.js';
 import { strategyBySecret } from './strategies/by-secret.js';
 import { singleUser } from './strategies/single-user.js';

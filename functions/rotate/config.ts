@@ -4,12 +4,13 @@
  * templates for a drop-in migration.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigurationError } from './errors.js';
+import { type Env, readBoolean, readInteger } from '#shared/env.js';
+import { ConfigurationError } from '#shared/errors.js';
 import {
   DEFAULT_PASSWORD_POLICY,
   type PasswordPolicy,
   validatePasswordPolicy,
-} from './passwords.js';
+} from '#shared/passwords.js';
 
 /** The rotation function's settings. */
 export interface RotateConfig {
@@ -33,35 +34,6 @@ export const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 const realFiles: ConfigFiles = {
   exists: (path) => existsSync(path),
   read: (path) => readFileSync(path, 'utf8'),
-};
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-const TRUE = new Set(['true', '1', 'y', 'yes']);
-const FALSE = new Set(['false', '0', 'n', 'no']);
-
-const readBoolean = (env: Env, name: string, fallback: boolean): boolean => {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (TRUE.has(raw)) return true;
-  if (FALSE.has(raw)) return false;
-  throw new ConfigurationError(`${name} must be true/false (also 1/0, y/n, yes/no)`);
-};
-
-const readInteger = (
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number => {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}`);
-  }
-  return value;
 };
 
 const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigFiles, LAMBDA_CA_BUNDLE, readRotateConfig } from '#shared/config.js';
+import { type ConfigFiles, LAMBDA_CA_BUNDLE, readRotateConfig } from '#functions/rotate/config.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
 
