@@ -36,7 +36,7 @@ export const buildReconcileHandler = ({
 }: ReconcileHandlerParts) =>
   middy<ReconcileEvent, ReconcileReport>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-    .use(errorBoundary({ logger, knownValues }))
+    .use(errorBoundary({ logger, knownValues, where: { step: 'reconcile' } }))
     .handler(async (event) => {
       const report = await reconcile(region, { dryRun: event?.dryRun === true }, deps);
       logger.info('reconcile finished', { report });

@@ -13,26 +13,14 @@ import type { RdsDirectory, RdsResourceKind } from '#shared/aws/rds-directory.js
 import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
 import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
 import { isSecretEngine, type SecretEngine } from '#shared/engines/secret-engines.js';
-import { AwsCallError, type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
+import {
+  AwsCallError,
+  type ErrorWhere,
+  SecretFormatError,
+  SuperuserSecretError,
+} from '#shared/errors.js';
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { Sensitive } from '#shared/sensitive.js';
-
-/** The superuser secret named by `masterarn` is missing, unreadable or unusable. */
-export class SuperuserSecretError extends RotasyncError {
-  /** The superuser secret's id (the `masterarn` value; an ARN, not a secret value). */
-  public readonly superuserSecretId: string;
-
-  public constructor(
-    superuserSecretId: string,
-    problem: string,
-    where: ErrorWhere,
-    options?: ErrorOptions,
-  ) {
-    super(`the superuser secret ${superuserSecretId} (masterarn) ${problem}`, where, options);
-    this.superuserSecretId = superuserSecretId;
-    this.name = 'SuperuserSecretError';
-  }
-}
 
 /** A usable superuser: its credentials and where it says the database listens. */
 export interface SuperuserSecret {

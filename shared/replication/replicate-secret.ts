@@ -36,7 +36,7 @@ import type {
   SecretValue,
 } from '#shared/aws/secret-store.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
-import { RotasyncError } from '#shared/errors.js';
+import { ReplicaConflictError, ReplicationFailedError } from '#shared/errors.js';
 import type { SecretChangeKind } from '#shared/inputs/secret-change-event.js';
 import type { ReplicationConfig } from './config.js';
 import { type EndpointSource, planEndpoint, rewriteEndpoint } from './endpoint-rewrite.js';
@@ -75,30 +75,6 @@ export interface ReplicationReport {
   readonly reason?: string;
   readonly sourceVersionId?: string;
   readonly regions: readonly RegionResult[];
-}
-
-/** One or more Regions failed; the report says which and why. */
-export class ReplicationFailedError extends RotasyncError {
-  public readonly report: ReplicationReport;
-
-  public constructor(report: ReplicationReport) {
-    const failed = report.regions.filter((result) => result.status === 'failed');
-    const list = failed.map((result) => `${result.region} (${result.error ?? 'unknown'})`);
-    super(`replication failed in ${list.join(', ')}`, {
-      secretId: report.secretId,
-      step: 'replicate',
-    });
-    this.report = report;
-    this.name = 'ReplicationFailedError';
-  }
-}
-
-/** A replica could not be brought in line: it is not ours, it is being deleted, or it raced. */
-export class ReplicaConflictError extends RotasyncError {
-  public constructor(message: string, secretId: string, region: string) {
-    super(message, { secretId, step: `replicate to ${region}` });
-    this.name = 'ReplicaConflictError';
-  }
 }
 
 /** What replication needs. */

@@ -34,6 +34,12 @@ export const errnoOf = (error: unknown): number | undefined => {
   return typeof errno === 'number' ? errno : undefined;
 };
 
+/** The driver's error code (`ER_CANNOT_USER`, `ECONNRESET`), when `error` carries one. */
+export const codeOf = (error: unknown): string | undefined => {
+  const code = asDriverError(error).code;
+  return typeof code === 'string' ? code : undefined;
+};
+
 /** True when the driver says the connection is gone (not only the statement failed). */
 export const isFatal = (error: unknown): boolean => asDriverError(error).fatal === true;
 
@@ -48,7 +54,7 @@ export const sanitizedCause = (
   withMessage: boolean,
 ): Error => {
   const driver = asDriverError(error);
-  const code = typeof driver.code === 'string' ? driver.code : 'UNKNOWN';
+  const code = codeOf(error) ?? 'UNKNOWN';
   const errno = typeof driver.errno === 'number' ? ` (${driver.errno})` : '';
   let text = '';
   if (withMessage) {

@@ -6,9 +6,16 @@
  */
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { DbSession } from '#shared/engines/engine.js';
-import { DatabaseUnreachableError, RotasyncError } from '#shared/errors.js';
+import {
+  DatabaseUnreachableError,
+  DatabaseUserError,
+  GrantParseError,
+  StatementFailedError,
+  UnexpectedAnswerError,
+} from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
+  codeOf,
   ER_CANNOT_USER,
   ER_COLUMNACCESS_DENIED,
   ER_DBACCESS_DENIED,
@@ -90,7 +97,7 @@ export class MysqlSession implements DbSession {
     // mysql.user is not readable: only the session's own account can be found.
     const own = splitCurrentUser(await this.#scalar(currentUser(), 'account'));
     if (own.user !== username) {
-      throw new RotasyncError(
+      throw new DatabaseUserError(
         `cannot list the accounts of user "${username}": this session may not read mysql.user`,
       );
     }
@@ -104,7 +111,7 @@ export class MysqlSession implements DbSession {
   ): Promise<void> {
     assertAccountPart(original, 'user name');
     assertAccountPart(clone, 'user name');
-    if (original === clone) throw new RotasyncError('a user cannot be its own clone');
+    if (original === clone) throw new DatabaseUserError('a user cannot be its own clone');
     await this.#prepare();
     const originals = await this.#requireAccounts(original);
     const existing = new Set(((await this.#readAccounts(clone)) ?? []).map((row) => row.host));
@@ -212,14 +219,14 @@ export class MysqlSession implements DbSession {
   async #requireAccounts(user: string): Promise<AccountRow[]> {
     const accounts = await this.#readAccounts(user);
     if (accounts === undefined) {
-      throw new RotasyncError('cloning users needs a session that may read mysql.user');
+      throw new DatabaseUserError('cloning users needs a session that may read mysql.user');
     }
     if (accounts.length === 0) throw this.#noAccount(user);
     return accounts;
   }
 
-  #noAccount(user: string): RotasyncError {
-    return new RotasyncError(`user "${user}" has no account on this server`);
+  #noAccount(user: string): DatabaseUserError {
+    return new DatabaseUserError(`user "${user}" has no account on this server`);
   }
 
   /**
@@ -241,7 +248,7 @@ export class MysqlSession implements DbSession {
     const rows = await this.#run(showGrants(account.user, account.host));
     return rows.map((row) => {
       const text = Object.values(row)[0];
-      if (typeof text !== 'string') throw new RotasyncError('SHOW GRANTS returned no text');
+      if (typeof text !== 'string') throw new GrantParseError('returned no text');
       return parseGrantLine(text);
     });
   }
@@ -322,15 +329,15 @@ export class MysqlSession implements DbSession {
     const rows = await this.#run(statement);
     const value = rows[0]?.[column];
     if (typeof value !== 'string') {
-      throw new RotasyncError(`${statement.label} returned no value`);
+      throw new UnexpectedAnswerError(`${statement.label} returned no value`);
     }
     return value;
   }
 
   /**
    * Sends one statement through mysql2's client-side `query` formatting. A failure becomes a
-   * RotasyncError (DatabaseUnreachableError when the connection broke) carrying the errno, so
-   * callers can branch on it, and no statement text.
+   * StatementFailedError carrying the errno, so callers can branch on it, and no statement
+   * text (DatabaseUnreachableError when the connection broke).
    */
   async #run(statement: Statement): Promise<RowDataPacket[]> {
     const secrets = statement.values.flatMap((value) =>
@@ -347,12 +354,20 @@ export class MysqlSession implements DbSession {
       return Array.isArray(rows) ? rows : [];
     } catch (error) {
       const cause = sanitizedCause(error, secrets, !statement.carriesSecret);
-      const message = `${statement.label} failed: ${cause.message}`;
-      const where = { step: `${this.#flavor} session as "${this.username}"` };
-      const failure = isFatal(error)
-        ? new DatabaseUnreachableError(message, where, { cause })
-        : new RotasyncError(message, where, { cause });
-      throw Object.assign(failure, { errno: errnoOf(error) });
+      const session = `${this.#flavor} session as "${this.username}"`;
+      if (isFatal(error)) {
+        throw new DatabaseUnreachableError(
+          `${session}: ${statement.label} failed: ${cause.message}`,
+          {},
+          { cause },
+        );
+      }
+      throw new StatementFailedError(
+        session,
+        statement.label,
+        { code: codeOf(error), errno: errnoOf(error) },
+        { cause },
+      );
     }
   }
 }

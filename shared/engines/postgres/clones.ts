@@ -5,7 +5,7 @@
  * https://www.postgresql.org/docs/current/sql-alterrole.html
  */
 import pg from 'pg';
-import { RotasyncError } from '#shared/errors.js';
+import { DatabaseUserError } from '#shared/errors.js';
 
 /** Runs one statement on a session; a failure names `what`, never a value in `secrets`. */
 export type RunSql = (
@@ -126,7 +126,7 @@ export const ensureClone = async (
     // Two Lambdas cloning at once queue here instead of racing on CREATE ROLE.
     await run(what, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`rotasync:${clone}`]);
     const originalRole = await roleOf(run, what, original);
-    if (!originalRole) throw new RotasyncError(`${what}: role "${original}" does not exist`);
+    if (!originalRole) throw new DatabaseUserError(`${what}: role "${original}" does not exist`);
     const cloneRole = await roleOf(run, what, clone);
     const withPassword = `LOGIN PASSWORD ${pg.escapeLiteral(verifier)}`;
     const changes = attributeChanges(originalRole, cloneRole).join(' ');

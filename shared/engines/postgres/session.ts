@@ -5,10 +5,10 @@
  */
 import pg from 'pg';
 import type { DbSession } from '#shared/engines/engine.js';
-import { RotasyncError } from '#shared/errors.js';
+import { StatementFailedError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import { describePrivilegeDifferences, ensureClone, type RunSql } from './clones.js';
-import { sanitizedCause } from './driver-error.js';
+import { errorCode, sanitizedCause } from './driver-error.js';
 import { scramSha256Verifier } from './scram.js';
 
 /** An authenticated pg connection as a DbSession. */
@@ -53,13 +53,13 @@ export class PostgresSession implements DbSession {
     await this.#client.end().catch(() => undefined);
   }
 
-  /** Runs one statement; a failure becomes a RotasyncError naming `what`, never a value. */
+  /** Runs one statement; a failure becomes a StatementFailedError naming `what`, never a value. */
   readonly #run: RunSql = async (what, sql, values, secrets = []) => {
     try {
       return await this.#client.query(sql, [...values]);
     } catch (error) {
       const cause = sanitizedCause(error, secrets);
-      throw new RotasyncError(`PostgreSQL: ${what} failed: ${cause.message}`, {}, { cause });
+      throw new StatementFailedError('PostgreSQL', what, { code: errorCode(error) }, { cause });
     }
   };
 }

@@ -330,6 +330,8 @@ describe('MariaDB setPassword', () => {
     expect(error).toBeInstanceOf(Error);
     expect(String(error)).not.toContain(canary);
     expect(JSON.stringify(error)).not.toContain(canary);
+    // A named member of the family, not a bare RotasyncError.
+    expect((error as Error).name).toMatch(/^(StatementFailedError|DatabaseUserError)$/);
   });
 
   it('throws for a user with no account', async () => {

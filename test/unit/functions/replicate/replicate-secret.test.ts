@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ReplicationFailedError } from '#shared/errors.js';
 import { rewriteEndpoint } from '#shared/replication/endpoint-rewrite.js';
 import {
   type ReplicateDeps,
-  ReplicationFailedError,
   replicaToken,
   replicateSecret,
 } from '#shared/replication/replicate-secret.js';

@@ -5,11 +5,16 @@ import {
   alternateUsername,
   alternatingUsers,
   baseUsername,
-  ClonePrivilegesError,
 } from '#functions/rotate/strategies/alternating-users.js';
-import { SuperuserSecretError } from '#functions/rotate/superuser-secret.js';
+
 import { Stage } from '#shared/aws/secret-store.js';
-import { CredentialsMismatchError, LoginRejectedError, SecretFormatError } from '#shared/errors.js';
+import {
+  ClonePrivilegesError,
+  CredentialsMismatchError,
+  LoginRejectedError,
+  SecretFormatError,
+  SuperuserSecretError,
+} from '#shared/errors.js';
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { ROTATION_STEPS, type RotationStep } from '#shared/inputs/rotation-event.js';
 import { Sensitive } from '#shared/sensitive.js';

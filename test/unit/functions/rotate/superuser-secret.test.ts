@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SuperuserSecretError, superuserSecrets } from '#functions/rotate/superuser-secret.js';
+import { superuserSecrets } from '#functions/rotate/superuser-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
+import { SuperuserSecretError } from '#shared/errors.js';
 import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
 import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
 import { MASTER_ARN, MASTER_PASSWORD, masterSecret } from '#test/unit/fakes/rotation-fixtures.js';
