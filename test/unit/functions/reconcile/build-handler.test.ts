@@ -8,14 +8,9 @@ import { ConfigurationError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import {
-  CANARY,
-  config,
-  dbSecret,
-  FakeRds,
-  SOURCE_REGION,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 
 const context = {
   functionName: 'reconcile',

@@ -4,14 +4,9 @@ import { TokenBucket } from '#functions/reconcile/token-bucket.js';
 import { decorate } from '#shared/aws/decorate.js';
 import type { ListOptions, SecretStores } from '#shared/aws/secret-store.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import {
-  CANARY,
-  config,
-  dbSecret,
-  FakeRds,
-  SOURCE_REGION,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 
 const TAGS = { 'rotasync:replicate-to': 'eu-west-1,us-west-2' };
 

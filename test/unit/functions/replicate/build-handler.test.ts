@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,8 +7,10 @@ import { InvalidEventError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
 import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
-import { FakeSecretsManager } from './fake-secrets-manager.js';
-import { CANARY, config, dbSecret, FakeRds } from './helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret } from '#test/fakes/replication-fixtures.js';
+import { readProjectFile } from '#test/helpers/project-files.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 
@@ -23,9 +24,7 @@ const context = {
 } as unknown as Context;
 
 const sample = (name: string): unknown =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../events/replicate-${name}.json`, import.meta.url), 'utf8'),
-  );
+  JSON.parse(readProjectFile(`events/replicate-${name}.json`));
 
 /** The raw EventBridge event goes in; the chain's parse step types it. */
 const invoke = <R>(handler: (event: never, ctx: Context) => Promise<R>, raw: unknown): Promise<R> =>

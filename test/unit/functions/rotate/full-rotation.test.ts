@@ -3,8 +3,8 @@ import type { RotateDeps } from '#functions/rotate/deps.js';
 import { rotate } from '#functions/rotate/rotate.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import type { StoreCall } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import type { StoreCall } from '#test/fakes/fake-secret-store.js';
 import {
   CURRENT_PASSWORD,
   depsWith,
@@ -14,7 +14,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const runRotation = async (deps: RotateDeps): Promise<void> => {
   for (const step of ROTATION_STEPS) await rotate(rotationEvent(step), deps, plentyOfTime);

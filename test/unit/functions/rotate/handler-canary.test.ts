@@ -11,15 +11,15 @@ import {
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   appSecret,
   depsWith,
   rotatingStore,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 // Distinctive values that must never reach a log line or an error.
 const CANARY_CURRENT = 'CANARY-current-7f3e9a1b2c4d';

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, type Tags } from 'yaml';
+import { readProjectFile } from '#test/helpers/project-files.js';
 
 // CloudFormation's short-form functions, kept as plain values for inspection.
 const cfnTags: Tags = ['!Sub', '!Ref', '!GetAtt'].map((tag) => ({
@@ -15,10 +15,7 @@ interface Statement {
 }
 
 const statements = (): Statement[] => {
-  const text = readFileSync(
-    new URL('../../../../functions/rotate/role.yml', import.meta.url),
-    'utf8',
-  );
+  const text = readProjectFile('functions/rotate/role.yml');
   const role = parse(text, { customTags: cfnTags });
   return role.Resources.RotateRole.Properties.Policies[0].PolicyDocument.Statement;
 };

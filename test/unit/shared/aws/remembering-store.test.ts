@@ -3,7 +3,7 @@ import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { Sensitive } from '#shared/sensitive.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 
 const TOKEN = '0f7d8e2a-3c4b-4d5e-8f6a-7b8c9d0e1f2a';
 

@@ -19,7 +19,7 @@ import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
-import { CANARY, config } from './helpers.js';
+import { CANARY, config } from '#test/fakes/replication-fixtures.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const context = { awsRequestId: 'r', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;

@@ -6,7 +6,7 @@ import {
   LoginRejectedError,
   VersionNotPendingError,
 } from '#shared/errors.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -17,7 +17,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const setup = async (database: FakeDatabase, withPending = true) => {
   const store = rotatingStore();

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createSecret } from '#functions/rotate/steps/create-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { SecretFormatError } from '#shared/errors.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   appSecret,
   depsWith,
@@ -13,7 +13,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const request = async (store: FakeSecretStore) => ({
   event: rotationEvent('createSecret'),

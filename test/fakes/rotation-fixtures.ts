@@ -12,7 +12,7 @@ import type { RotationEvent, RotationStep } from '#shared/inputs/rotation-event.
 import { DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
 import { Sensitive } from '#shared/sensitive.js';
 import { FakeDatabase, fakeEngine } from './fake-engine.js';
-import { FakeRdsEndpointLookup } from './fake-rds-endpoint-lookup.js';
+import { FakeRdsEndpointLookup } from './fake-rds.js';
 import { FakeSecretStore } from './fake-secret-store.js';
 
 export const SECRET_ID = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db-AbCdEf';

@@ -1,10 +1,9 @@
 /**
- * A replication harness: the local stack with a primary and recovery Regions, the local RDS
- * describing the databases of those Regions, the project's real `replicate` and `reconcile`
- * functions (from serverless.yml, in their own execution environments) and a Secrets Manager
- * client per Region for the test. Also `measureSweepReads`, for the benchmark.
- *
- * No vitest import here: bench/ may use this module outside a test run.
+ * A replication stack for tests and benchmarks: the local stack with a primary and recovery
+ * Regions, the local RDS describing the databases of those Regions, the project's real
+ * `replicate` and `reconcile` functions (from serverless.yml, in their own execution
+ * environments) and a Secrets Manager client per Region for the caller. Also
+ * `measureSweepReads`, the sweep-cost measurement both `npm run bench` and the tests run.
  */
 import {
   CreateSecretCommand,
@@ -14,8 +13,9 @@ import {
   SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
-import { createLocalRds, type LocalRdsInstanceConfig } from '#local-cloud/rds/index.js';
-import { type LocalEventOptions, type LocalStack, startLocalStack } from '#local-cloud/stack.js';
+import { mapWithConcurrency } from '#shared/replication/concurrency.js';
+import { createLocalRds, type LocalRdsInstanceConfig } from './rds/index.js';
+import { type LocalEventOptions, type LocalStack, startLocalStack } from './stack.js';
 
 /** The Regions of every replication test: one primary, two recovery Regions. */
 export const PRIMARY = 'us-east-1';
@@ -159,23 +159,6 @@ export const startReplicationHarness = async (
   };
 };
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-export const inBatches = async <T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> => {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-};
-
 /** What one sweep over unchanged secrets cost, per operation, counted in the request log. */
 export interface SweepReadCounts {
   readonly secretCount: number;
@@ -211,7 +194,7 @@ export const measureSweepReads = async (
   const harness = await startReplicationHarness({ recoveryRegions: regions });
   try {
     const indexes = Array.from({ length: secretCount }, (_, index) => index);
-    await inBatches(indexes, 16, async (index) => {
+    await mapWithConcurrency(indexes, 16, async (index) => {
       const name = `bench/sweep/${String(index).padStart(5, '0')}`;
       const value = JSON.stringify({ index, token: `value-${index}` });
       const created = await harness

@@ -8,8 +8,9 @@ import {
 } from '#shared/replication/replicate-secret.js';
 import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
 import { Sensitive } from '#shared/sensitive.js';
-import { FakeSecretsManager } from './fake-secrets-manager.js';
-import { CANARY, config, dbSecret, FakeRds, SOURCE_REGION } from './helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 
 const TARGETS = 'eu-west-1,us-west-2';
 

@@ -1,5 +1,4 @@
-import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
-import type { DbEndpoint } from '#shared/engines/engine.js';
+/** Shared by the replication tests: a leak canary, database secrets, configuration. */
 import type { ReplicationConfig } from '#shared/replication/config.js';
 
 /** A leak canary: it must never appear in a report, error or log line. */
@@ -23,23 +22,6 @@ export const dbSecret = (
     dbname: 'orders',
     ...extra,
   });
-
-/** RDS as the tests see it: `<id>.<source>.rds…` has a replica `<id>.<target>.rds…:6432` where listed. */
-export class FakeRds implements Pick<RdsDirectory, 'findReplicaEndpoint'> {
-  public lookups = 0;
-  public constructor(private readonly replicaRegions: readonly string[]) {}
-
-  public async findReplicaEndpoint(
-    sourceRegion: string,
-    locator: DatabaseLocator,
-    targetRegion: string,
-  ): Promise<DbEndpoint | undefined> {
-    this.lookups += 1;
-    const id = locator.host?.split('.')[0];
-    if (id === undefined || !this.replicaRegions.includes(targetRegion)) return undefined;
-    return { host: locator.host?.replace(sourceRegion, targetRegion) ?? '', port: 6432 };
-  }
-}
 
 export const config = (overrides: Partial<ReplicationConfig> = {}): ReplicationConfig => ({
   defaultRegions: [],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { finishSecret } from '#functions/rotate/steps/finish-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
   appSecret,
   depsWith,
@@ -11,7 +11,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const setup = async () => {
   const store = rotatingStore();

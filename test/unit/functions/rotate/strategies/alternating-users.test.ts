@@ -18,9 +18,9 @@ import {
 import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { ROTATION_STEPS, type RotationStep } from '#shared/inputs/rotation-event.js';
 import { Sensitive } from '#shared/sensitive.js';
-import type { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
-import type { FakeSecretStore, StoreCall } from '#test/unit/fakes/fake-secret-store.js';
+import type { FakeDatabase } from '#test/fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
+import type { FakeSecretStore, StoreCall } from '#test/fakes/fake-secret-store.js';
 import {
   alternatingDatabase,
   alternatingDepsWith,
@@ -34,7 +34,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const step = (name: RotationStep, deps: RotateDeps, token = TOKEN) =>
   rotate(rotationEvent(name, token), deps, plentyOfTime);

@@ -10,8 +10,8 @@ import {
   StepTimeoutError,
   VersionNotPendingError,
 } from '#shared/errors.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -22,7 +22,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const PREVIOUS_PASSWORD = 'Previous-Pass_0000';
 
