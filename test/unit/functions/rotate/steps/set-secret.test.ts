@@ -11,7 +11,7 @@ import {
   VersionNotPendingError,
 } from '#shared/errors.js';
 import { FakeDatabase } from '#test/fakes/fake-engine.js';
-import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -154,6 +154,8 @@ describe('setSecret', () => {
     ['port', { port: 6543 }],
     ['dbname', { dbname: 'otherdb' }],
     ['username', { username: 'admin' }],
+    // TLS off in the pending version would send the new password in the clear.
+    ['ssl', { ssl: false }],
   ])(
     'refuses a pending version whose %s differs from current, before any login',
     async (field, change) => {
@@ -168,6 +170,20 @@ describe('setSecret', () => {
       expect(database.logins).toEqual([]);
     },
   );
+
+  it('accepts a pending ssl written differently with the same meaning', async () => {
+    // Prepare
+    const store = FakeSecretStore.withCurrent(SECRET_ID, appSecret({ ssl: true }));
+    store.startRotation(SECRET_ID, TOKEN);
+    store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD, ssl: 'true' }), [
+      Stage.Pending,
+    ]);
+    const database = new FakeDatabase({ app: CURRENT_PASSWORD });
+    // Act
+    await setSecret(await request(store), depsWith(store, database));
+    // Assess
+    expect(database.passwordOf('app')).toBe(NEW_PASSWORD);
+  });
 
   it('fails with VersionNotPendingError when createSecret has not stored a value', async () => {
     // Prepare
