@@ -8,7 +8,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { type DrillInput, parseDrillInput } from '#shared/dr/inputs.js';
-import { scrubReport } from '#shared/dr/remembering-store.js';
+import { scrubReport } from '#shared/dr/scrub.js';
 import { DrillFailedError } from '#shared/errors.js';
 import type { KnownValues } from '#shared/known-values.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';

@@ -10,18 +10,13 @@
  *    is within bounds.
  * Any failed check is a problem; the report lists them per secret with a verdict.
  */
-import type { DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
-import { regionOfArn } from '#shared/aws/rds-directory.js';
-import type { CurrentValue } from '#shared/aws/replica-store.js';
+import { regionOfArn } from '#shared/aws/rds-api-directory.js';
+import type { RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { SecretMetadata, SecretStore, SecretValue } from '#shared/aws/secret-store.js';
 import { listSelected } from '#shared/dr/listing.js';
-import type {
-  CredentialChecker,
-  DatabaseDirectory,
-  DrSecret,
-  DrSecretStore,
-  LoginCheck,
-} from '#shared/dr/ports.js';
+import type { CredentialChecker, LoginCheck } from '#shared/dr/ports.js';
 import { type SecretSelector, unmatchedNames } from '#shared/dr/selector.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import { type DatabaseSecret, parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {
@@ -86,11 +81,12 @@ export interface DrillReport {
 /** What a drill needs. */
 export interface DrillDeps {
   /** Secrets Manager per Region: this Region's replicas, and their sources elsewhere. */
-  readonly secrets: DrSecretStore;
-  /** The source Regions' RDS, for the endpoint a replica should name. */
-  readonly rds: RdsDirectory;
-  /** This Region's databases, their status and lag. */
-  readonly databases: DatabaseDirectory;
+  readonly secrets: (region: string) => Pick<SecretStore, 'describe' | 'read' | 'list'>;
+  /**
+   * RDS: the source Regions' (the endpoint a replica should name) and this Region's (the
+   * database a replica names, its status and lag).
+   */
+  readonly rds: Pick<RdsDirectory, 'findReplicaEndpoint' | 'findByEndpoint' | 'replicaLagSeconds'>;
   readonly credentials: CredentialChecker;
   /** Replication's endpoint overrides (`region=host:port`), as replication applies them. */
   readonly endpointOverrides: Readonly<Record<string, DbEndpoint>>;
@@ -108,22 +104,19 @@ const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 interface SourceView {
-  readonly meta: DrSecret;
-  readonly current: CurrentValue;
+  readonly meta: SecretMetadata;
+  readonly current: SecretValue;
 }
 
 const readSource = async (
   deps: DrillDeps,
-  replica: DrSecret,
+  replica: SecretMetadata,
   sourceArn: string,
 ): Promise<SourceView | undefined> => {
   const region = regionOfArn(sourceArn) ?? '';
   try {
     const store = deps.secrets(region);
-    const [meta, current] = await Promise.all([
-      store.describe(sourceArn),
-      store.readCurrent(sourceArn),
-    ]);
+    const [meta, current] = await Promise.all([store.describe(sourceArn), store.read(sourceArn)]);
     if (meta === undefined || meta.deleted || current === undefined) {
       deps.warn?.('drill: the source has no current value', { secret: replica.name, sourceArn });
       return undefined;
@@ -139,7 +132,7 @@ const readSource = async (
   }
 };
 
-const ageOf = (replica: DrSecret, source: SourceView | undefined): AgeCheck => {
+const ageOf = (replica: SecretMetadata, source: SourceView | undefined): AgeCheck => {
   const recordedVersion = replica.tags[SOURCE_VERSION_TAG];
   const recordedDate = Date.parse(replica.tags[SOURCE_VERSION_DATE_TAG] ?? '');
   if (source === undefined || recordedVersion === undefined) return 'unknown';
@@ -148,7 +141,7 @@ const ageOf = (replica: DrSecret, source: SourceView | undefined): AgeCheck => {
   return recordedDate >= source.current.createdDate.getTime() ? 'current' : 'older-than-source';
 };
 
-const parseOrUndefined = (value: CurrentValue | undefined): DatabaseSecret | undefined => {
+const parseOrUndefined = (value: SecretValue | undefined): DatabaseSecret | undefined => {
   if (value === undefined) return undefined;
   try {
     return parseDatabaseSecret(value.value);
@@ -162,12 +155,12 @@ const parseOrUndefined = (value: CurrentValue | undefined): DatabaseSecret | und
 const drillOne = async (
   deps: DrillDeps,
   region: string,
-  rds: RdsDirectory,
-  replica: DrSecret,
+  sourceRds: Pick<RdsDirectory, 'findReplicaEndpoint'>,
+  replica: SecretMetadata,
 ): Promise<DrilledSecret> => {
   const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
   const [current, source] = await Promise.all([
-    deps.secrets(region).readCurrent(replica.arn),
+    deps.secrets(region).read(replica.arn),
     readSource(deps, replica, sourceArn),
   ]);
   let value: ValueCheck;
@@ -182,7 +175,7 @@ const drillOne = async (
         sourceRegion: regionOfArn(sourceArn) ?? '',
         targetRegion: region,
         overrides: deps.endpointOverrides,
-        rds,
+        rds: sourceRds,
       });
       const drift = compareReplicaValue(expected.value, current.value);
       value = drift === undefined ? 'in-sync' : drift === 'stale-value' ? 'stale' : drift;
@@ -203,14 +196,12 @@ const drillOne = async (
   let database: DrilledDatabase | null = null;
   if (secret !== undefined) {
     try {
-      const found = await deps.databases.findByEndpoint(region, {
+      const found = await deps.rds.findByEndpoint(region, {
         host: secret.host,
         port: secret.port,
       });
       if (found !== undefined) {
-        const lag = found.replica
-          ? await deps.databases.replicaLagSeconds(region, found)
-          : undefined;
+        const lag = found.replica ? await deps.rds.replicaLagSeconds(region, found) : undefined;
         database = { id: found.id, status: found.status, replicaLagSeconds: lag ?? null };
       }
     } catch (error) {
@@ -261,9 +252,9 @@ export const drill = async (
     deps.prefix,
     selector,
   );
-  const rds = memoiseRdsDirectory(deps.rds);
+  const sourceRds = memoiseRdsDirectory(deps.rds);
   const rows = await mapWithConcurrency(replicas, deps.concurrency ?? 4, (replica) =>
-    drillOne(deps, region, rds, replica),
+    drillOne(deps, region, sourceRds, replica),
   );
   rows.push(...unmatchedNames(selector, replicas).map(notAReplica));
   const problems = rows.reduce((sum, row) => sum + row.problems.length, 0);

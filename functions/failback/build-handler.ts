@@ -6,7 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type FailbackInput, parseFailbackInput } from '#shared/dr/inputs.js';
-import { scrubReport } from '#shared/dr/remembering-store.js';
+import { scrubReport } from '#shared/dr/scrub.js';
 import type { KnownValues } from '#shared/known-values.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { parseEvent } from '#shared/middleware/parse-event.js';

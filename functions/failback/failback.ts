@@ -16,11 +16,12 @@
  *    its endpoint rewritten for the old Region, and the provenance tags replication sets.
  * Nothing is written in a dry run.
  */
+import { regionOfArn } from '#shared/aws/rds-api-directory.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
-import { regionOfArn } from '#shared/aws/rds-directory.js';
+import type { SecretMetadata, SecretStores } from '#shared/aws/secret-store.js';
 import type { FailbackInput } from '#shared/dr/inputs.js';
 import { describeError, listSelected } from '#shared/dr/listing.js';
-import type { DrSecret, DrSecretStore } from '#shared/dr/ports.js';
+import { rotatesWith } from '#shared/dr/rotation.js';
 import { unmatchedNames } from '#shared/dr/selector.js';
 import {
   FAILED_OVER_FROM_TAG,
@@ -64,8 +65,9 @@ export interface FailbackReport {
 
 /** What failback needs. */
 export interface FailbackDeps {
-  readonly secrets: DrSecretStore;
-  readonly rds: RdsDirectory;
+  /** Both Regions' (and replication's, which needs the whole port). */
+  readonly secrets: SecretStores;
+  readonly rds: Pick<RdsDirectory, 'findReplicaEndpoint'>;
   readonly config: ReplicationConfig;
   /** This Region: where the promoted secrets live and the function runs. */
   readonly region: string;
@@ -85,13 +87,13 @@ const withRegion = (tag: string | undefined, region: string, own: string): strin
   return [...new Set([...listed, region])].filter((name) => name !== own).join(',');
 };
 
-const replicatesTo = (secret: DrSecret, region: string, own: string): boolean =>
+const replicatesTo = (secret: SecretMetadata, region: string, own: string): boolean =>
   withRegion(secret.tags[REPLICATE_TO_TAG], region, own) === secret.tags[REPLICATE_TO_TAG];
 
 const failbackOne = async (
   input: FailbackInput,
   deps: FailbackDeps,
-  promoted: DrSecret,
+  promoted: SecretMetadata,
 ): Promise<FailbackSecret> => {
   const base = { secret: promoted.name };
   const oldArn = promoted.tags[FAILED_OVER_FROM_TAG] ?? '';
@@ -108,7 +110,7 @@ const failbackOne = async (
     const ours = before?.tags[SOURCE_ARN_TAG] === promoted.arn;
     if (ours && before !== undefined) {
       const done =
-        !before.rotationEnabled &&
+        !rotatesWith(before) &&
         replicatesTo(promoted, input.region, deps.region) &&
         before.tags[SOURCE_VERSION_TAG] === promoted.currentVersionId &&
         !FAILED_OVER_TAGS.some((key) => before.tags[key] !== undefined);
@@ -126,7 +128,7 @@ const failbackOne = async (
     }
     if (input.dryRun) return { ...base, status: 'would-become-replica' };
     if (before !== undefined) {
-      if (before.rotationEnabled) await old.cancelRotation(before.arn);
+      if (rotatesWith(before)) await old.cancelRotation(before.arn);
       if (!ours) await old.tag(before.arn, { [SOURCE_ARN_TAG]: promoted.arn });
       const stale = FAILED_OVER_TAGS.filter((key) => before.tags[key] !== undefined);
       if (stale.length > 0) await old.untag(before.arn, stale);

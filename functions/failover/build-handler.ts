@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Deadline } from '#shared/deadline.js';
 import { type FailoverInput, parseFailoverInput } from '#shared/dr/inputs.js';
-import { scrubReport } from '#shared/dr/remembering-store.js';
+import { scrubReport } from '#shared/dr/scrub.js';
 import type { KnownValues } from '#shared/known-values.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { parseEvent } from '#shared/middleware/parse-event.js';

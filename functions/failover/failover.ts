@@ -21,23 +21,15 @@
  * A secret is never tagged as a source before its database is promoted and its credentials
  * write. Nothing is written in a dry run.
  */
-import { regionOfArn } from '#shared/aws/rds-directory.js';
+import { regionOfArn } from '#shared/aws/rds-api-directory.js';
+import type { DatabaseKind, RdsDirectory, RecoveryDatabase } from '#shared/aws/rds-directory.js';
+import type { RotationRules, SecretMetadata, SecretStore } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
 import { databaseState } from '#shared/dr/database-state.js';
 import type { FailoverInput } from '#shared/dr/inputs.js';
 import { describeError, listSelected } from '#shared/dr/listing.js';
-import type {
-  CredentialChecker,
-  DatabaseDirectory,
-  DatabaseKind,
-  DatabasePromoter,
-  DrSecret,
-  DrSecretStore,
-  LoginCheck,
-  RecoveryDatabase,
-  RotationRules,
-  WriteCheck,
-} from '#shared/dr/ports.js';
+import type { CredentialChecker, LoginCheck, WriteCheck } from '#shared/dr/ports.js';
+import { rotatesWith } from '#shared/dr/rotation.js';
 import { unmatchedNames } from '#shared/dr/selector.js';
 import {
   FAILED_OVER_AT_TAG,
@@ -97,11 +89,14 @@ export interface FailoverReport {
 
 /** What failover needs. */
 export interface FailoverDeps {
-  /** Secrets Manager of this Region (and, for reading rotation schedules, the sources'). */
-  readonly secrets: DrSecretStore;
-  /** The old source Regions, for their rotation schedules; may be down (short timeouts). */
-  readonly sourceSecrets: DrSecretStore;
-  readonly databases: DatabaseDirectory & DatabasePromoter;
+  /** Secrets Manager of this Region. */
+  readonly secrets: (
+    region: string,
+  ) => Pick<SecretStore, 'list' | 'read' | 'tag' | 'untag' | 'enableRotation'>;
+  /** The old source Regions, for their rotation schedules; may be down. */
+  readonly sourceSecrets: (region: string) => Pick<SecretStore, 'describe'>;
+  /** This Region's databases: found by endpoint, watched, promoted. */
+  readonly databases: Pick<RdsDirectory, 'findByEndpoint' | 'refresh' | 'promote'>;
   readonly credentials: CredentialChecker;
   /** This Region's `rotate` function. */
   readonly rotateFunctionArn: string;
@@ -123,7 +118,7 @@ interface DatabaseEntry {
 }
 
 interface Candidate {
-  readonly meta: DrSecret;
+  readonly meta: SecretMetadata;
   /** Replica tags gone, failed-over tags present: only rotation may be left to do. */
   readonly converted: boolean;
   readonly versionId?: string;
@@ -134,15 +129,19 @@ interface Candidate {
 
 const DEFAULT_POLL = { first: 1_000, max: 15_000 };
 
-const isFailedOver = (secret: DrSecret): boolean =>
+const isFailedOver = (secret: SecretMetadata): boolean =>
   secret.tags[FAILED_OVER_FROM_TAG] !== undefined && secret.tags[SOURCE_ARN_TAG] === undefined;
 
 /** Reads and parses each candidate's current value; a failure is kept on the candidate. */
-const prepare = async (deps: FailoverDeps, region: string, meta: DrSecret): Promise<Candidate> => {
+const prepare = async (
+  deps: FailoverDeps,
+  region: string,
+  meta: SecretMetadata,
+): Promise<Candidate> => {
   const converted = isFailedOver(meta);
   if (converted) return { meta, converted };
   try {
-    const current = await deps.secrets(region).readCurrent(meta.arn);
+    const current = await deps.secrets(region).read(meta.arn);
     if (current === undefined) return { meta, converted, error: 'the secret has no current value' };
     return {
       meta,
@@ -260,10 +259,10 @@ const sourceRules = async (
 const ensureRotation = async (
   deps: FailoverDeps,
   region: string,
-  meta: DrSecret,
+  meta: SecretMetadata,
   sourceArn: string,
 ): Promise<'enabled' | 'already-enabled'> => {
-  if (meta.rotationEnabled && meta.rotationLambdaArn === deps.rotateFunctionArn) {
+  if (rotatesWith(meta, deps.rotateFunctionArn)) {
     return 'already-enabled';
   }
   const rules = (await sourceRules(deps, sourceArn)) ?? deps.defaultRotationRules;
@@ -303,7 +302,7 @@ const failOne = async (
   if (candidate.error !== undefined) return { ...base, status: 'failed', error: candidate.error };
   try {
     if (candidate.converted) {
-      const done = meta.rotationEnabled && meta.rotationLambdaArn === deps.rotateFunctionArn;
+      const done = rotatesWith(meta, deps.rotateFunctionArn);
       if (done) return { ...base, status: 'already-done', rotation: 'already-enabled' };
       if (dryRun) return { ...base, status: 'would-fail-over' };
       const rotation = await ensureRotation(

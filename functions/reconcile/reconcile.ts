@@ -10,7 +10,7 @@
  * from a bucket (default 10/s), leaving most of the 50/s write quota to rotations.
  */
 
-import type { CurrentValue, ReplicaStore, StoredSecret } from '#shared/aws/replica-store.js';
+import type { SecretMetadata, SecretStores, SecretValue } from '#shared/aws/secret-store.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {
   compareReplicaValue,
@@ -18,7 +18,6 @@ import {
   memoiseRdsDirectory,
 } from '#shared/replication/replica-comparison.js';
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
-import { defaultRetryPolicy, withRetry } from '#shared/replication/retry.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
 import { rateLimitWrites } from './rate-limited-store.js';
@@ -81,7 +80,7 @@ const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 interface Pair {
-  readonly secret: StoredSecret;
+  readonly secret: SecretMetadata;
   readonly region: string;
 }
 
@@ -91,13 +90,12 @@ interface Pair {
  * that the role's `secret:<prefix>*` would refuse, so the sweep never reads it.
  */
 const listAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
   prefix: string,
   tagKey?: string,
-): Promise<StoredSecret[]> => {
-  const all: StoredSecret[] = [];
+): Promise<SecretMetadata[]> => {
+  const all: SecretMetadata[] = [];
   let nextToken: string | undefined;
   do {
     const options = {
@@ -105,7 +103,7 @@ const listAll = async (
       ...(prefix === '' ? {} : { namePrefix: prefix }),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
-    const page = await retry(() => store(region).list(options));
+    const page = await store(region).list(options);
     all.push(
       ...page.secrets.filter((secret) =>
         isUnderPrefix(secret.arn === '' ? secret.name : secret.arn, prefix),
@@ -117,14 +115,13 @@ const listAll = async (
 };
 
 const readAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
   ids: readonly string[],
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
-): Promise<Map<string, CurrentValue | undefined>> => {
-  const values = new Map<string, CurrentValue | undefined>();
+): Promise<Map<string, SecretValue | undefined>> => {
+  const values = new Map<string, SecretValue | undefined>();
   for (const batch of chunks([...new Set(ids)], BATCH)) {
-    const found = await retry(() => store(region).readCurrentBatch(batch));
+    const found = await store(region).readCurrentBatch(batch);
     for (const [id, value] of found) values.set(id, value);
   }
   return values;
@@ -140,15 +137,13 @@ export const reconcile = async (
   deps: ReconcileDeps,
 ): Promise<ReconcileReport> => {
   const dryRun = options.dryRun === true;
-  const policy = deps.retry ?? defaultRetryPolicy;
-  const retry = <T>(run: () => Promise<T>): Promise<T> => withRetry(run, policy);
   const rds = memoiseRdsDirectory(deps.rds);
   const bucket = deps.writeBucket ?? new TokenBucket(10);
   const writeStore = rateLimitWrites(deps.store, bucket);
   const errors: { secret: string; error: string }[] = [];
 
   const prefix = deps.config.replicatedSecretPrefix;
-  const sources = await listAll(deps.store, sourceRegion, retry, prefix);
+  const sources = await listAll(deps.store, sourceRegion, prefix);
   const pairs: Pair[] = [];
   for (const secret of sources) {
     try {
@@ -159,12 +154,9 @@ export const reconcile = async (
       errors.push({ secret: secret.arn, error: describeError(error) });
     }
   }
-  const sourceValues = await readAll(
-    deps.store,
-    sourceRegion,
-    [...new Set(pairs.map((pair) => pair.secret.arn))],
-    retry,
-  );
+  const sourceValues = await readAll(deps.store, sourceRegion, [
+    ...new Set(pairs.map((pair) => pair.secret.arn)),
+  ]);
   const regions = [
     ...new Set([...pairs.map((pair) => pair.region), ...deps.config.defaultRegions]),
   ].filter((region) => region !== sourceRegion);
@@ -178,7 +170,6 @@ export const reconcile = async (
       deps.store,
       region,
       here.map((pair) => pair.secret.name),
-      retry,
     );
     for (const pair of here) {
       const source = sourceValues.get(pair.secret.arn);
@@ -207,7 +198,7 @@ export const reconcile = async (
     }
     // Replicas whose source is gone or no longer replicates here.
     const wanted = new Set(here.map((pair) => pair.secret.arn));
-    const replicas = await listAll(deps.store, region, retry, prefix, SOURCE_ARN_TAG);
+    const replicas = await listAll(deps.store, region, prefix, SOURCE_ARN_TAG);
     for (const replica of replicas) {
       const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
       if (sourceArn.split(':')[3] !== sourceRegion || wanted.has(sourceArn)) continue;
@@ -224,7 +215,7 @@ export const reconcile = async (
       if (item.reason === 'extra-replica') {
         if (!deps.config.replicateDeletes) return item;
         const name = extraNames.get(`${item.region}|${item.secret}`) ?? item.secret;
-        await retry(() => writeStore(item.region).remove(name, deps.config.recoveryWindowInDays));
+        await writeStore(item.region).remove(name, deps.config.recoveryWindowInDays);
         return { ...item, repaired: true };
       }
       const report = await replicateSecret(

@@ -4,7 +4,7 @@
  * that waiting will not end, such as `stopped` or `storage-full`).
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/accessing-monitoring.html
  */
-import type { RecoveryDatabase } from './ports.js';
+import type { RecoveryDatabase } from '#shared/aws/rds-directory.js';
 
 /** What failover does next with a database. */
 export type DatabaseState = 'ready' | 'replica' | 'busy' | 'broken';

@@ -1,6 +1,6 @@
 /** Lists the secrets of a Region a disaster-recovery function acts on. */
+import type { SecretMetadata, SecretStore } from '#shared/aws/secret-store.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
-import type { DrSecret, DrSecrets } from './ports.js';
 import { type SecretSelector, selects } from './selector.js';
 
 /**
@@ -9,12 +9,12 @@ import { type SecretSelector, selects } from './selector.js';
  * One ListSecrets listing per tag key (the tag-key filter), deduplicated by ARN.
  */
 export const listSelected = async (
-  store: DrSecrets,
+  store: Pick<SecretStore, 'list'>,
   tagKeys: readonly string[],
   prefix: string,
   selector: SecretSelector,
-): Promise<DrSecret[]> => {
-  const found = new Map<string, DrSecret>();
+): Promise<SecretMetadata[]> => {
+  const found = new Map<string, SecretMetadata>();
   for (const tagKey of tagKeys) {
     let nextToken: string | undefined;
     do {

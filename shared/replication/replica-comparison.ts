@@ -2,7 +2,8 @@
  * What a replica should hold, and how far it is from that: shared by the reconcile sweep and the
  * drill, so both judge a replica exactly as replication writes it.
  */
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
   type EndpointInputs,
@@ -55,7 +56,9 @@ export const expectedReplicaValue = async (
 };
 
 /** RDS lookups memoised for one sweep or drill: many secrets name the same database. */
-export const memoiseRdsDirectory = (rds: RdsDirectory): RdsDirectory => {
+export const memoiseRdsDirectory = (
+  rds: Pick<RdsDirectory, 'findReplicaEndpoint'>,
+): Pick<RdsDirectory, 'findReplicaEndpoint'> => {
   const seen = new Map<string, Promise<DbEndpoint | undefined>>();
   return {
     findReplicaEndpoint: (source: string, locator: DatabaseLocator, target: string) => {

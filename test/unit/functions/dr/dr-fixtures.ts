@@ -6,9 +6,10 @@
 import type { FailoverDeps } from '#functions/failover/failover.js';
 import type { Deadline } from '#shared/deadline.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeCredentials, FakeDatabases } from '#test/unit/fakes/fake-recovery-databases.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import { config, dbSecret, FakeRds, noWaitRetry } from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeCredentials, FakeDatabases } from '#test/fakes/fake-recovery-databases.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { config, dbSecret } from '#test/fakes/replication-fixtures.js';
 
 export const EAST = 'us-east-1';
 export const WEST = 'us-west-2';
@@ -34,13 +35,25 @@ export const fakeTime = (budgetMs: number) => {
 
 export interface DrWorld {
   readonly sm: FakeSecretsManager;
-  readonly rds: FakeRds;
+  /** Replica lookups from the source Region (FakeRds), with the recovery Region's databases. */
+  readonly rds: FakeRds & FakeDatabases;
   readonly databases: FakeDatabases;
   readonly credentials: FakeCredentials;
   /** Seeds a source in the primary Region, rotating every 7 days, replicated to the recovery one. */
   seedReplicated(name: string, password: string, username?: string): Promise<string>;
   failoverDeps(overrides?: Partial<FailoverDeps>): FailoverDeps;
 }
+
+/** FakeRds's replica lookups together with `databases`' recovery-Region calls: one RDS port. */
+export const withDatabases = (rds: FakeRds, databases: FakeDatabases): FakeRds & FakeDatabases =>
+  new Proxy(databases, {
+    get: (target, key) => {
+      if (key === 'findReplicaEndpoint') return rds.findReplicaEndpoint.bind(rds);
+      const member: unknown = Reflect.get(target, key, target);
+      // Private fields: methods run on the fake itself, not on the proxy.
+      return typeof member === 'function' ? member.bind(target) : member;
+    },
+  }) as FakeRds & FakeDatabases;
 
 export const drWorld = (): DrWorld => {
   const sm = new FakeSecretsManager(11);
@@ -54,7 +67,7 @@ export const drWorld = (): DrWorld => {
   const time = fakeTime(60_000);
   return {
     sm,
-    rds,
+    rds: withDatabases(rds, databases),
     databases,
     credentials,
     seedReplicated: async (name, password, username = 'app') => {
@@ -66,13 +79,13 @@ export const drWorld = (): DrWorld => {
       });
       await replicateSecret(
         { secretId: arn, sourceRegion: EAST },
-        { store: sm.store, rds, config: config(), retry: noWaitRetry },
+        { store: sm.store, rds, config: config() },
       );
       return arn;
     },
     failoverDeps: (overrides = {}) => ({
-      secrets: sm.drStore,
-      sourceSecrets: sm.drStore,
+      secrets: sm.store,
+      sourceSecrets: sm.store,
       databases,
       credentials,
       rotateFunctionArn: ROTATE_WEST,

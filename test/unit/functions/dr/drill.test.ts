@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type DrillDeps, drill } from '#functions/drill/drill.js';
 import { parseDrillInput } from '#shared/dr/inputs.js';
-import { FakeDatabases } from '#test/unit/fakes/fake-recovery-databases.js';
-import { CANARY, dbSecret } from '#test/unit/functions/replicate/helpers.js';
-import { type DrWorld, drWorld, EAST, WEST } from './dr-fixtures.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeDatabases } from '#test/fakes/fake-recovery-databases.js';
+import { CANARY, dbSecret } from '#test/fakes/replication-fixtures.js';
+import { type DrWorld, drWorld, EAST, WEST, withDatabases } from './dr-fixtures.js';
 
 let world: DrWorld;
 let deps: DrillDeps;
@@ -15,9 +16,8 @@ beforeEach(async () => {
   arn = await world.seedReplicated('prod/db/app', CANARY);
   world.sm.calls.length = 0;
   deps = {
-    secrets: world.sm.drStore,
+    secrets: world.sm.store,
     rds: world.rds,
-    databases: world.databases,
     credentials: world.credentials,
     endpointOverrides: {},
     prefix: '',
@@ -117,7 +117,10 @@ describe('drill', () => {
       lagSeconds: 900,
     });
     // Act
-    const report = await drill(WEST, all, { ...deps, databases: laggingDatabases });
+    const report = await drill(WEST, all, {
+      ...deps,
+      rds: withDatabases(new FakeRds([WEST]), laggingDatabases),
+    });
     // Assess
     expect(report.secrets[0]?.database).toEqual({
       id: 'orders-west',

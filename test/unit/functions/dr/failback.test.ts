@@ -3,13 +3,8 @@ import { failback } from '#functions/failback/failback.js';
 import { failover } from '#functions/failover/failover.js';
 import { parseFailbackInput, parseFailoverInput } from '#shared/dr/inputs.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import {
-  CANARY,
-  config,
-  dbSecret,
-  FakeRds,
-  noWaitRetry,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { CANARY, config, dbSecret } from '#test/fakes/replication-fixtures.js';
 import { type DrWorld, drWorld, EAST, fakeTime, WEST } from './dr-fixtures.js';
 
 let world: DrWorld;
@@ -20,7 +15,7 @@ const rds = new FakeRds([EAST, WEST]);
 const failbackInput = (extra: Record<string, unknown> = {}) =>
   parseFailbackInput({ region: EAST, confirm: EAST, ...extra }, WEST);
 
-const deps = () => ({ secrets: world.sm.drStore, rds, config: config(), region: WEST });
+const deps = () => ({ secrets: world.sm.store, rds, config: config(), region: WEST });
 
 beforeEach(async () => {
   world = drWorld();
@@ -73,7 +68,7 @@ describe('failback', () => {
     world.sm.change(WEST, 'prod/db/app', dbSecret('orders', `${CANARY}-again`, WEST));
     const replicated = await replicateSecret(
       { secretId: westArn, sourceRegion: WEST },
-      { store: world.sm.store, rds, config: config(), retry: noWaitRetry },
+      { store: world.sm.store, rds, config: config() },
     );
     expect(replicated.regions).toEqual([{ region: EAST, status: 'updated', endpoint: 'rds' }]);
     expect(world.sm.currentValue(EAST, 'prod/db/app')).toContain(`${CANARY}-again`);

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { failover } from '#functions/failover/failover.js';
 import { parseFailoverInput } from '#shared/dr/inputs.js';
 import { InvalidEventError } from '#shared/errors.js';
-import { CANARY } from '#test/unit/functions/replicate/helpers.js';
+import { CANARY } from '#test/fakes/replication-fixtures.js';
 import { type DrWorld, drWorld, fakeTime, ROTATE_WEST, WEST } from './dr-fixtures.js';
 
 let world: DrWorld;
@@ -161,7 +161,7 @@ describe('failover', () => {
     const rotationFailed = await run();
     expect(rotationFailed.secrets[0]?.status).toBe('failed');
     expect(world.sm.tagsOf(WEST, 'prod/db/app')?.['rotasync:source-arn']).toBeUndefined();
-    expect(world.sm.metaOf(WEST, 'prod/db/app')?.rotationEnabled).toBe(false);
+    expect(world.sm.metaOf(WEST, 'prod/db/app')?.rotationLambdaArn).toBeUndefined();
 
     // Then it finishes, and once more it has nothing left to do.
     const finished = await run();
