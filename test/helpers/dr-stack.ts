@@ -11,6 +11,7 @@ import {
   type DescribeSecretCommandOutput,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
@@ -60,7 +61,12 @@ export interface DrHarness {
    * A PostgreSQL user and its secret in the primary Region, tagged to replicate to the recovery
    * Region, replicated there (events delivered), its user replayed on the replica.
    */
-  createReplicatedSecret(prefix: string): Promise<DrSecret>;
+  createReplicatedSecret(
+    prefix: string,
+    options?: { readonly rotationSchedule?: string },
+  ): Promise<DrSecret>;
+  /** The table `secret`'s user may write (made by the admin on the primary): `app_<username>`. */
+  tableOf(secret: DrSecret): string;
   /** The parsed AWSCURRENT of a secret in a Region. */
   readJson(region: string, secretId: string): Promise<Record<string, unknown>>;
   tags(region: string, secretId: string): Promise<Record<string, string>>;
@@ -147,10 +153,20 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
     replica,
     functionOutput,
     sm,
-    createReplicatedSecret: async (prefix) => {
+    tableOf: (secret) => `app_${secret.username}`,
+    createReplicatedSecret: async (prefix, options = {}) => {
       const username = uniqueName(prefix);
       const password = randomPassword();
       await createPgUser(username, password);
+      // Its application's table (PostgreSQL 15 lets no ordinary user create in public).
+      const admin = await adminPg(primary);
+      try {
+        const table = pg.escapeIdentifier(`app_${username}`);
+        await admin.query(`CREATE TABLE ${table} (note text)`);
+        await admin.query(`GRANT SELECT, INSERT ON ${table} TO ${pg.escapeIdentifier(username)}`);
+      } finally {
+        await admin.end();
+      }
       const name = `dr/${username}`;
       const created = await sm(EAST).send(
         new CreateSecretCommand({
@@ -170,6 +186,18 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
           ],
         }),
       );
+      if (options.rotationSchedule !== undefined) {
+        // The source rotates in the primary Region (configured, not rotated now).
+        await sm(EAST).send(
+          new RotateSecretCommand({
+            SecretId: name,
+            RotationLambdaARN: stack.functionArn('rotate', EAST),
+            RotationRules: { ScheduleExpression: options.rotationSchedule },
+            RotateImmediately: false,
+          }),
+        );
+        await stack.cloud.rotationsSettled();
+      }
       await stack.events.flush();
       if (!(await eventually(() => logsIn(replica, username, password)))) {
         throw new Error(`${username} did not reach the replica`);

@@ -5,6 +5,7 @@
  * failback the old Region's secret is a replica that replication keeps current the other way.
  */
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailbackReport } from '#functions/failback/failback.js';
 import type { FailoverReport } from '#functions/failover/failover.js';
@@ -24,7 +25,7 @@ let westArn: string;
 
 beforeAll(async () => {
   dr = await startDrHarness();
-  secret = await dr.createReplicatedSecret('fo_app');
+  secret = await dr.createReplicatedSecret('fo_app', { rotationSchedule: 'rate(7 days)' });
   other = await dr.createReplicatedSecret('fo_other');
 });
 
@@ -33,8 +34,8 @@ afterAll(async () => {
 });
 
 /** Logs in with a secret's AWSCURRENT in `region` and writes a row; resolves the row count. */
-const applicationWrites = async (region: string, secretId: string): Promise<number> => {
-  const value = await dr.readJson(region, secretId);
+const applicationWrites = async (region: string, from: DrSecret): Promise<number> => {
+  const value = await dr.readJson(region, from.name);
   const client = pgClient(
     { ...dr.replica, port: Number(value.port) },
     String(value.username),
@@ -42,10 +43,9 @@ const applicationWrites = async (region: string, secretId: string): Promise<numb
   );
   await client.connect();
   try {
-    const table = `orders_${String(value.username)}`;
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (id serial, note text)`);
+    const table = pg.escapeIdentifier(dr.tableOf(from));
     await client.query(`INSERT INTO ${table} (note) VALUES ('written after the failover')`);
-    const rows = await client.query(`SELECT count(*)::int AS n FROM ${table}`);
+    const rows = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
     return Number(rows.rows[0]?.n);
   } finally {
     await client.end();
@@ -92,14 +92,14 @@ describe('failover end to end', () => {
     westArn = described.ARN ?? '';
     expect(described.RotationEnabled).toBe(true);
     expect(described.RotationLambdaARN).toBe(dr.stack.functionArn('rotate', WEST));
-    // The source had no schedule: the default one (failoverRotationSchedule).
-    expect(described.RotationRules?.ScheduleExpression).toBe('rate(30 days)');
+    // The source's schedule, read from the source while its Region answers.
+    expect(described.RotationRules?.ScheduleExpression).toBe('rate(7 days)');
     // RotateImmediately=false: only the configuration test ran (testSecret), and it passed.
     const test = outcomes.find((outcome) => outcome.secretArn === westArn);
     expect(test?.steps?.map((step) => [step.step, step.ok])).toEqual([['testSecret', true]]);
     expect(test?.failedStep).toBeUndefined();
     expect((await dr.readJson(WEST, secret.name)).password).toBe(secret.password);
-    expect(await applicationWrites(WEST, secret.name)).toBe(1);
+    expect(await applicationWrites(WEST, secret)).toBe(1);
   });
 
   it('finishes the other secret on the same database without promoting it again', async () => {
@@ -135,7 +135,7 @@ describe('failover end to end', () => {
     expect(rotated.password).not.toBe(secret.password);
     expect(await logsIn({ ...dr.replica }, secret.username, String(rotated.password))).toBe(true);
     expect(await logsIn({ ...dr.replica }, secret.username, secret.password)).toBe(false);
-    expect(await applicationWrites(WEST, secret.name)).toBe(2);
+    expect(await applicationWrites(WEST, secret)).toBe(2);
   });
 
   it('leaves the failed-over secret alone when the old source changes (replicate refuses)', async () => {
