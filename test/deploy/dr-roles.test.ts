@@ -137,7 +137,29 @@ describe('the failback role', () => {
     expect(tagHere(['rotasync:replicate-to'])).toBe(true);
     expect(tagHere(['rotasync:replicate-to', 'team'])).toBe(false);
     expect(tagHere(['rotasync:replicate-to'], {} as typeof FAILED_OVER)).toBe(false);
-    expect(may('FailbackRole', call('secretsmanager:CancelRotateSecret', secret(OLD)))).toBe(true);
+    const rotatedThere = {
+      'secretsmanager:resource/AllowRotationLambdaArn': rotateArn(OLD),
+    };
+    expect(
+      may('FailbackRole', call('secretsmanager:CancelRotateSecret', secret(OLD), rotatedThere)),
+    ).toBe(true);
+    expect(may('FailbackRole', call('secretsmanager:CancelRotateSecret', secret(OLD)))).toBe(false);
+    expect(
+      may(
+        'FailbackRole',
+        call('secretsmanager:TagResource', secret(OLD), {
+          'aws:RequestTag/rotasync:source-arn': secret(HERE),
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      may(
+        'FailbackRole',
+        call('secretsmanager:TagResource', secret(OLD), {
+          'aws:RequestTag/rotasync:source-arn': secret('eu-west-1'),
+        }),
+      ),
+    ).toBe(false);
     const replicaOfHere = { 'aws:ResourceTag/rotasync:source-arn': secret(HERE) };
     expect(
       may('FailbackRole', call('secretsmanager:PutSecretValue', secret(OLD), replicaOfHere)),

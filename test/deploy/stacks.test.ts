@@ -182,6 +182,9 @@ describe('where alarms go', () => {
     'ReconcileErrorsAlarm',
     'ReconcileFailedAlarm',
     'ReplicateDeadLetterAlarm',
+    'DrillErrorsAlarm',
+    'FailoverErrorsAlarm',
+    'FailbackErrorsAlarm',
   ];
   const topicOf = (stack: PackagedStack): unknown =>
     stack.name === 'primary' ? { Ref: 'AlarmTopic' } : stack.plan.params.alarmTopicArn;
@@ -230,7 +233,7 @@ describe('where alarms go', () => {
 
 describe('VPC', () => {
   it.each(['primary', 'recovery'] as const)(
-    '%s: rotate runs in the configured subnets and groups; replicate and reconcile do not',
+    '%s: rotate, drill and failover run in the configured subnets and groups; the others do not',
     (name) => {
       // Prepare
       const stack = stacks[name];
@@ -238,14 +241,12 @@ describe('VPC', () => {
       // Act
       const configs = Object.values(FUNCTIONS).map((id) => propertiesOf(stack, id).VpcConfig);
       // Assess
-      expect(configs).toEqual([
-        {
-          SubnetIds: split(stack.plan.params.vpcSubnetIds),
-          SecurityGroupIds: split(stack.plan.params.vpcSecurityGroupIds),
-        },
-        undefined,
-        undefined,
-      ]);
+      const vpc = {
+        SubnetIds: split(stack.plan.params.vpcSubnetIds),
+        SecurityGroupIds: split(stack.plan.params.vpcSecurityGroupIds),
+      };
+      // rotate, replicate, reconcile, drill, failover, failback: those that log in to databases.
+      expect(configs).toEqual([vpc, undefined, undefined, vpc, vpc, undefined]);
     },
   );
 
@@ -280,7 +281,7 @@ describe('VPC', () => {
     // Act
     const configs = Object.values(FUNCTIONS).map((id) => propertiesOf(stack, id).VpcConfig);
     // Assess
-    expect(configs).toEqual([undefined, undefined, undefined]);
+    expect(configs).toEqual(Object.values(FUNCTIONS).map(() => undefined));
     expect(stack.template.Resources.DatabaseVpcAccess).toBeUndefined();
     expect(propertiesOf(stack, 'RotateRole').ManagedPolicyArns).toBeUndefined();
     expect(JSON.stringify(policyOf(stack, 'rotate'))).not.toContain('ec2:');
