@@ -1,9 +1,9 @@
 /**
- * A disaster-recovery harness: the shared PostgreSQL server as the primary Region's database, a
- * fresh real streaming replica of it as the recovery Region's read replica (promoted for real by
- * PromoteReadReplica), the local RDS and CloudWatch over both, and the local stack deployed to
- * both Regions (every function, event rules in both), so drill, failover, failback, rotate and
- * replicate run as deployed functions in the Region they serve.
+ * A disaster-recovery harness on the replication stack: the shared PostgreSQL server as the
+ * primary Region's database, a fresh real streaming replica of it as the recovery Region's read
+ * replica (promoted for real by PromoteReadReplica), the local RDS and CloudWatch over both, and
+ * the stack deployed to both Regions (every function, event rules in both), so drill, failover,
+ * failback, rotate and replicate run as deployed functions in the Region they serve.
  */
 import {
   CreateSecretCommand,
@@ -12,7 +12,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
@@ -21,19 +21,18 @@ import type {
   RunningDatabase,
   RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
+import { createLocalRds, type LocalRds, postgresReplicaPair } from '#local-cloud/rds/index.js';
 import {
-  createLocalRds,
-  type LocalRds,
-  postgresReplicaPair,
-  rdsServices,
-} from '#local-cloud/rds/index.js';
-import { type LocalStack, startLocalStack } from '#local-cloud/stack.js';
+  ACCOUNT_ID,
+  PRIMARY as EAST,
+  startReplicationHarness,
+  WEST,
+} from '#local-cloud/replication-stack.js';
+import type { LocalStack } from '#local-cloud/stack.js';
 import { adminPg, createPgUser, postgresServer, randomPassword, uniqueName } from './databases.js';
 import { pemFile } from './rotation-stack.js';
 
-export const EAST = 'us-east-1';
-export const WEST = 'us-west-2';
-export const ACCOUNT_ID = '123456789012';
+export { EAST, WEST };
 
 /** A database secret in the primary Region and what the test needs to know of it. */
 export interface DrSecret {
@@ -58,21 +57,22 @@ export interface DrHarness {
   readonly functionOutput: string[];
   sm(region: string): SecretsManagerClient;
   /**
-   * A PostgreSQL user and its secret in the primary Region, tagged to replicate to the recovery
-   * Region, replicated there (events delivered), its user replayed on the replica.
+   * A PostgreSQL user, its application's table and its secret in the primary Region, tagged to
+   * replicate to the recovery Region, replicated there (events delivered), the user replayed on
+   * the replica. With `rotationSchedule`, the source rotates (configured, not rotated now).
    */
   createReplicatedSecret(
     prefix: string,
     options?: { readonly rotationSchedule?: string },
   ): Promise<DrSecret>;
-  /** The table `secret`'s user may write (made by the admin on the primary): `app_<username>`. */
+  /** The table `secret`'s user may write (PostgreSQL 15 lets no ordinary user create in public). */
   tableOf(secret: DrSecret): string;
   /** The parsed AWSCURRENT of a secret in a Region. */
   readJson(region: string, secretId: string): Promise<Record<string, unknown>>;
   tags(region: string, secretId: string): Promise<Record<string, string>>;
   describe(region: string, secretId: string): Promise<DescribeSecretCommandOutput>;
   putJson(region: string, secretId: string, value: Record<string, unknown>): Promise<string>;
-  /** Invokes a function in a Region; resolves its result, rejects with its error. */
+  /** Invokes a function in a Region (default the recovery one); rejects with its error. */
   invoke(
     fn: 'drill' | 'failover' | 'failback',
     payload: unknown,
@@ -96,6 +96,8 @@ export const eventually = async (
   return check();
 };
 
+const tableOf = (secret: { readonly username: string }): string => `app_${secret.username}`;
+
 export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<DrHarness> => {
   const primary = postgresServer();
   const replica = await startPostgresReplica(primary);
@@ -110,38 +112,19 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
       ? {}
       : { promotionDelayMs: options.promotionDelayMs }),
   });
-  const functionOutput: string[] = [];
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({
-      region: EAST,
-      recoveryRegions: [WEST],
-      eventRegions: [EAST, WEST],
-      // Only tagged secrets replicate: each test's secrets are its own.
-      params: { replicaRegions: '' },
-      extraServices: rdsServices(rds),
-      events: {},
-      environment: { ROTASYNC_CA_BUNDLE: pemFile(primary.caCertPem ?? ''), ...options.environment },
-      onFunctionOutput: (_name, line) => functionOutput.push(line),
-    });
-  } catch (error) {
+  const harness = await startReplicationHarness({
+    recoveryRegions: [WEST],
+    rds,
+    eventRegions: [EAST, WEST],
+    // Only tagged secrets replicate: each test's secrets are its own.
+    params: { replicaRegions: '' },
+    events: {},
+    environment: { ROTASYNC_CA_BUNDLE: pemFile(primary.caCertPem ?? ''), ...options.environment },
+  }).catch(async (error: unknown) => {
     await replica.stop();
     throw error;
-  }
-  if (stack.cloud.accountId !== ACCOUNT_ID) throw new Error('unexpected local account id');
-  const clients = new Map<string, SecretsManagerClient>();
-  const sm = (region: string): SecretsManagerClient => {
-    const known = clients.get(region);
-    if (known !== undefined) return known;
-    const client = new SecretsManagerClient({
-      endpoint: stack.cloud.endpoint,
-      region,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    clients.set(region, client);
-    return client;
-  };
+  });
+  const { stack, sm } = harness;
   const readJson = async (region: string, secretId: string) => {
     const read = await sm(region).send(new GetSecretValueCommand({ SecretId: secretId }));
     return JSON.parse(read.SecretString ?? '{}') as Record<string, unknown>;
@@ -151,17 +134,16 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
     rds,
     primary,
     replica,
-    functionOutput,
+    functionOutput: harness.functionOutput,
     sm,
-    tableOf: (secret) => `app_${secret.username}`,
-    createReplicatedSecret: async (prefix, options = {}) => {
+    tableOf,
+    createReplicatedSecret: async (prefix, secretOptions = {}) => {
       const username = uniqueName(prefix);
       const password = randomPassword();
       await createPgUser(username, password);
-      // Its application's table (PostgreSQL 15 lets no ordinary user create in public).
       const admin = await adminPg(primary);
       try {
-        const table = pg.escapeIdentifier(`app_${username}`);
+        const table = pg.escapeIdentifier(tableOf({ username }));
         await admin.query(`CREATE TABLE ${table} (note text)`);
         await admin.query(`GRANT SELECT, INSERT ON ${table} TO ${pg.escapeIdentifier(username)}`);
       } finally {
@@ -186,13 +168,12 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
           ],
         }),
       );
-      if (options.rotationSchedule !== undefined) {
-        // The source rotates in the primary Region (configured, not rotated now).
+      if (secretOptions.rotationSchedule !== undefined) {
         await sm(EAST).send(
           new RotateSecretCommand({
             SecretId: name,
             RotationLambdaARN: stack.functionArn('rotate', EAST),
-            RotationRules: { ScheduleExpression: options.rotationSchedule },
+            RotationRules: { ScheduleExpression: secretOptions.rotationSchedule },
             RotateImmediately: false,
           }),
         );
@@ -231,9 +212,8 @@ export const startDrHarness = async (options: DrHarnessOptions = {}): Promise<Dr
       }
     },
     stop: async () => {
-      for (const client of clients.values()) client.destroy();
       await rds.settled();
-      await stack.stop();
+      await harness.stop();
       await replica.stop();
     },
   };

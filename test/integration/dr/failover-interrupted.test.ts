@@ -32,12 +32,17 @@ afterAll(async () => {
   await dr?.stop();
 });
 
-const failover = async (): Promise<FailoverReport> =>
+/** Invokes failover in the recovery Region for one secret (by default the first). */
+const failover = async (name = secret.name): Promise<FailoverReport> =>
   (await dr.invoke('failover', {
     region: WEST,
     confirm: WEST,
-    secrets: { names: [secret.name] },
+    secrets: { names: [name] },
   })) as FailoverReport;
+
+/** Fails the next call of `operation` in the recovery Region (not retried: a client error). */
+const failNext = (operation: string): void =>
+  dr.stack.cloud.faults.failNext(operation, 1, 'InvalidRequestException', WEST);
 
 /** Invokes until the failover is no longer in progress, as the CLI loops. */
 const failoverUntilSettled = async (): Promise<FailoverReport[]> => {
@@ -91,11 +96,7 @@ describe('failover, interrupted and resumed', () => {
     // Prepare: the database is promoted (above); this secret's password was changed there.
     await setPgPassword(dr.replica, late.username, 'not-the-secret-anymore');
     // Act
-    const report = (await dr.invoke('failover', {
-      region: WEST,
-      confirm: WEST,
-      secrets: { names: [late.name] },
-    })) as FailoverReport;
+    const report = await failover(late.name);
     // Assess
     expect(report.secrets[0]).toMatchObject({
       status: 'failed',
@@ -107,46 +108,27 @@ describe('failover, interrupted and resumed', () => {
 
     // Stages 3 and 4, each interrupted once, then finished.
     await setPgPassword(dr.replica, late.username, late.password);
-    dr.stack.cloud.faults.failNext('TagResource', 1, 'InvalidRequestException', WEST);
-    const tagFailed = (await dr.invoke('failover', {
-      region: WEST,
-      confirm: WEST,
-      secrets: { names: [late.name] },
-    })) as FailoverReport;
-    dr.stack.cloud.faults.clear();
+    failNext('TagResource');
+    const tagFailed = await failover(late.name);
     expect(tagFailed.secrets[0]?.status).toBe('failed');
     expect((await dr.tags(WEST, late.name))['rotasync:failed-over-from']).toBeUndefined();
 
-    dr.stack.cloud.faults.failNext('UntagResource', 1, 'InvalidRequestException', WEST);
-    const untagFailed = (await dr.invoke('failover', {
-      region: WEST,
-      confirm: WEST,
-      secrets: { names: [late.name] },
-    })) as FailoverReport;
-    dr.stack.cloud.faults.clear();
+    failNext('UntagResource');
+    const untagFailed = await failover(late.name);
     expect(untagFailed.secrets[0]?.status).toBe('failed');
     expect(await dr.tags(WEST, late.name)).toMatchObject({
       'rotasync:source-arn': late.arn,
       'rotasync:failed-over-from': late.arn,
     });
 
-    dr.stack.cloud.faults.failNext('RotateSecret', 1, 'InvalidRequestException', WEST);
-    const rotationFailed = (await dr.invoke('failover', {
-      region: WEST,
-      confirm: WEST,
-      secrets: { names: [late.name] },
-    })) as FailoverReport;
-    dr.stack.cloud.faults.clear();
+    failNext('RotateSecret');
+    const rotationFailed = await failover(late.name);
     expect(rotationFailed.secrets[0]?.status).toBe('failed');
     const described = await dr.describe(WEST, late.name);
     expect(described.RotationEnabled ?? false).toBe(false);
     expect((await dr.tags(WEST, late.name))['rotasync:source-arn']).toBeUndefined();
 
-    const finished = (await dr.invoke('failover', {
-      region: WEST,
-      confirm: WEST,
-      secrets: { names: [late.name] },
-    })) as FailoverReport;
+    const finished = await failover(late.name);
     expect(finished).toMatchObject({
       state: 'done',
       databases: [],
