@@ -13,7 +13,7 @@
 import { regionOfArn } from '#shared/aws/rds-api-directory.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { SecretMetadata, SecretStore, SecretValue } from '#shared/aws/secret-store.js';
-import { listSelected } from '#shared/dr/listing.js';
+import { describeError, listSelected } from '#shared/dr/listing.js';
 import type { CredentialChecker, LoginCheck } from '#shared/dr/ports.js';
 import { type SecretSelector, unmatchedNames } from '#shared/dr/selector.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
@@ -99,9 +99,6 @@ export interface DrillDeps {
   /** Told why a source could not be read or a lookup failed (never values). */
   readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 interface SourceView {
   readonly meta: SecretMetadata;

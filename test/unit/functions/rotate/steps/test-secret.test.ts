@@ -87,9 +87,8 @@ describe('testSecret', () => {
 });
 
 describe('testSecret as the service tests a configuration (RotateImmediately=false)', () => {
-  it('logs in with AWSCURRENT when the AWSPENDING version holds no value', async () => {
-    // Prepare: RotateSecret registered the token as AWSPENDING without a value.
-    const database = new FakeDatabase({ app: CURRENT_PASSWORD });
+  /** RotateSecret registered the token as AWSPENDING without a value, then invoked testSecret. */
+  const configurationTest = async (database: FakeDatabase) => {
     const store = rotatingStore();
     store.addVersion(SECRET_ID, TOKEN, undefined, [Stage.Pending]);
     const request = {
@@ -97,8 +96,14 @@ describe('testSecret as the service tests a configuration (RotateImmediately=fal
       metadata: await store.metadataOf(SECRET_ID),
       deadline: plentyOfTime,
     };
+    return testSecret(request, depsWith(store, database));
+  };
+
+  it('logs in with AWSCURRENT when the AWSPENDING version holds no value', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: CURRENT_PASSWORD });
     // Act
-    await testSecret(request, depsWith(store, database));
+    await configurationTest(database);
     // Assess
     expect(database.logins.map((l) => [l.password, l.accepted])).toEqual([
       [CURRENT_PASSWORD, true],
@@ -108,15 +113,8 @@ describe('testSecret as the service tests a configuration (RotateImmediately=fal
   it('fails when AWSCURRENT no longer logs in', async () => {
     // Prepare
     const database = new FakeDatabase({ app: NEW_PASSWORD });
-    const store = rotatingStore();
-    store.addVersion(SECRET_ID, TOKEN, undefined, [Stage.Pending]);
-    const request = {
-      event: rotationEvent('testSecret'),
-      metadata: await store.metadataOf(SECRET_ID),
-      deadline: plentyOfTime,
-    };
     // Act
-    const run = testSecret(request, depsWith(store, database));
+    const run = configurationTest(database);
     // Assess
     await expect(run).rejects.toBeInstanceOf(LoginRejectedError);
   });
