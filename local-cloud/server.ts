@@ -40,6 +40,13 @@ export interface RunningServer {
  */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 
+/**
+ * A Region name as AWS spells them (`us-east-1`, `us-gov-west-1`): anything else in a SigV4
+ * scope is refused, so no request can make a Region called `__proto__` or fill memory with
+ * Regions nobody can name again.
+ */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+
 /** Host headers the endpoint answers: loopback names, with or without a port. */
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?$/i;
 
@@ -202,13 +209,16 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       scope === undefined || !Object.hasOwn(options.services, scope.service)
         ? undefined
         : options.services[scope.service];
-    if (scope === undefined || service === undefined) {
-      const code =
-        scope === undefined ? 'MissingAuthenticationTokenException' : 'UnknownServiceException';
-      const message =
+    if (scope === undefined || service === undefined || !REGION_NAME.test(scope.region)) {
+      const [code, message] =
         scope === undefined
-          ? 'The request has no SigV4 Authorization header naming a Region and service.'
-          : `The local cloud has no service named ${scope.service}.`;
+          ? [
+              'MissingAuthenticationTokenException',
+              'The request has no SigV4 Authorization header naming a Region and service.',
+            ]
+          : service === undefined
+            ? ['UnknownServiceException', `The local cloud has no service named ${scope.service}.`]
+            : ['InvalidSignatureException', 'Credential should be scoped to a valid Region.'];
       answer = jsonError(code, 400, message);
       logged = { operation, secretId: secretIdOf(body), outcome: code };
     } else {

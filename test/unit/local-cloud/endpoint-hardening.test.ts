@@ -7,6 +7,8 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#local-cloud/index.js';
 import { createLocalRds } from '#local-cloud/rds/index.js';
+import { snapshotState } from '#local-cloud/secrets-manager/snapshot.js';
+import { SecretsState } from '#local-cloud/secrets-manager/store.js';
 import { MAX_REQUEST_BODY_BYTES } from '#local-cloud/server.js';
 import { rawRequest, secretsManagerHeaders } from '#test/helpers/raw-request.js';
 
@@ -210,4 +212,47 @@ describe('RDS actions', () => {
       expect([answer.status, answer.code]).toEqual([400, 'InvalidAction']);
     },
   );
+});
+
+describe('Regions in the SigV4 scope', () => {
+  it.each(['__proto__', 'constructor', 'US-EAST-1', 'x', 'us_east_1', 'us-east-1a'])(
+    'refuses Region %j with InvalidSignatureException (400), creating nothing',
+    async (region) => {
+      // Prepare
+      const before = await secretNames();
+      // Act
+      const answer = await rawRequest({
+        port,
+        headers: secretsManagerHeaders(port, 'CreateSecret', region),
+        body: createBody(`region/${before.length}`),
+      });
+      // Assess
+      expect([answer.status, answer.code]).toEqual([400, 'InvalidSignatureException']);
+      expect(await secretNames()).toEqual(before);
+    },
+  );
+
+  it.each(['us-east-1', 'eu-central-1', 'us-gov-west-1', 'ap-southeast-2'])(
+    'answers Region %s',
+    async (region) => {
+      // Act
+      const answer = await rawRequest({
+        port,
+        headers: secretsManagerHeaders(port, 'ListSecrets', region),
+        body: '{}',
+      });
+      // Assess
+      expect(answer.status).toBe(200);
+    },
+  );
+
+  it('keeps a Region of any name in the state file document', () => {
+    // Prepare: a store for a Region named like Object.prototype's setter.
+    const state = new SecretsState('123456789012');
+    state.region('__proto__');
+    // Act
+    const document = JSON.parse(JSON.stringify(snapshotState(state)));
+    // Assess
+    expect(Object.keys(document.regions)).toEqual(['__proto__']);
+  });
 });
