@@ -169,7 +169,9 @@ export const superuserSecrets = (
       return fail(arn, `could not be described (${errorName(error)})`, where, error);
     }
     for (const [key, value] of Object.entries(tags)) {
-      const kind = RDS_TAGS[key.toLowerCase()];
+      // An own key only: a tag named `constructor` is a tag, not Object's constructor.
+      const lower = key.toLowerCase();
+      const kind = Object.hasOwn(RDS_TAGS, lower) ? RDS_TAGS[lower] : undefined;
       if (kind === undefined) continue;
       if (value.length === 0 || value.length > MAX_RDS_ARN_LENGTH) {
         return fail(arn, `has a tag ${key} that is not an RDS ARN`, where);
