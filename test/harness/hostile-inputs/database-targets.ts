@@ -146,6 +146,12 @@ const postgresAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> 
   };
 };
 
+/**
+ * A MariaDB account name as the server compares it: its account tables use PAD SPACE
+ * collations, so `app ` and `app` are one account (rotating one rotates the other).
+ */
+const padSpace = (name: string): string => name.replace(/ +$/, '');
+
 const mariadbAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> => {
   const connect = async (): Promise<mysql.Connection> => {
     const connection = await mysql.createConnection({
@@ -185,7 +191,7 @@ const mariadbAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> =
       );
       return new Map(
         (rows as { user: string; host: string; hash: string }[]).map((row) => [
-          `${row.user}@${row.host}`,
+          `${padSpace(row.user)}@${row.host}`,
           row.hash,
         ]),
       );
@@ -301,7 +307,7 @@ const databaseTarget = (
           const after = await admin.hashes(run);
           // As the server stores the name: UTF-8, so a lone surrogate became U+FFFD.
           const stored = Buffer.from(name, 'utf8').toString('utf8');
-          const own = engine === 'postgres' ? stored : `${stored}@%`;
+          const own = engine === 'postgres' ? stored : `${padSpace(stored)}@%`;
           const altered = [...after].filter(([user, hash]) => before.get(user) !== hash);
           if (altered.some(([user]) => user !== own)) {
             return `the rotation of ${JSON.stringify(name)} altered another user`;
