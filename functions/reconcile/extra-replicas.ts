@@ -12,7 +12,7 @@
  * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ListSecrets.html).
  */
 
-import type { StoredSecret } from '#shared/aws/replica-store.js';
+import type { SecretMetadata } from '#shared/aws/secret-store.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 
@@ -49,7 +49,7 @@ export type UnpairedVerdict =
 
 /** What classifying needs: DescribeSecret in the source Region (`undefined`: no such secret). */
 export interface ClassifyDeps {
-  readonly describeSource: (sourceArn: string) => Promise<StoredSecret | undefined>;
+  readonly describeSource: (sourceArn: string) => Promise<SecretMetadata | undefined>;
   readonly prefix: string;
   readonly concurrency: number;
 }

@@ -17,8 +17,8 @@ import { logsIn } from '#local-cloud/databases/clients.js';
 import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 import { engineFor } from '#shared/engines/index.js';
 import { createPasswordGenerator, DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
-import { plentyOfTime, RecordingLog, TOKEN } from '#test/unit/fakes/rotation-fixtures.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
+import { plentyOfTime, RecordingLog, TOKEN } from '#test/fakes/rotation-fixtures.js';
 import { hostileString, QUOTING_BREAKERS } from './arbitraries.js';
 import { firstOf, type HostileInputTarget, leaked, untyped } from './target.js';
 
@@ -270,7 +270,7 @@ const databaseTarget = (
           const deps = {
             store,
             engineFor,
-            strategy: singleUser,
+            strategyFor: () => singleUser,
             passwordPolicy: DEFAULT_PASSWORD_POLICY,
             generatePassword: () => createPasswordGenerator(DEFAULT_PASSWORD_POLICY)(),
             connect: { connectTimeoutMs: 5_000, caBundle: server.caCertPem },

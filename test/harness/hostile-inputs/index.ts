@@ -14,6 +14,7 @@ import {
 } from './rotation-targets.js';
 import type { AnyHostileInputTarget } from './target.js';
 
+/** Targets over in-memory fakes only: no network, no server. */
 export const HOSTILE_INPUT_TARGETS: readonly AnyHostileInputTarget[] = [
   rotationEvents,
   databaseSecrets,
@@ -22,8 +23,10 @@ export const HOSTILE_INPUT_TARGETS: readonly AnyHostileInputTarget[] = [
   replicationEvents,
   replicateToTags,
   endpointTags,
-  localCloudRequests,
 ];
+
+/** Targets that need the loopback network (the local cloud's endpoint). */
+export const NETWORK_TARGETS: readonly AnyHostileInputTarget[] = [localCloudRequests];
 
 /** The targets on real database servers, given the servers to use. */
 export const databaseTargets = (servers: DatabaseServers): readonly AnyHostileInputTarget[] =>

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startMariadb } from '#local-cloud/databases/mariadb-server.js';
 import { startPostgres } from '#local-cloud/databases/postgres-server.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
-import { databaseTargets, HOSTILE_INPUT_TARGETS } from './index.js';
+import { databaseTargets, HOSTILE_INPUT_TARGETS, NETWORK_TARGETS } from './index.js';
 import { runTarget, type TargetFigures } from './run.js';
 
 const { values } = parseArgs({
@@ -35,7 +35,7 @@ const servers = () => {
   }));
   return started;
 };
-const targets = [...HOSTILE_INPUT_TARGETS, ...databaseTargets(servers)].filter(
+const targets = [...HOSTILE_INPUT_TARGETS, ...NETWORK_TARGETS, ...databaseTargets(servers)].filter(
   (target) => values.only === undefined || target.name.includes(values.only),
 );
 

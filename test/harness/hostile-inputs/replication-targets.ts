@@ -10,15 +10,9 @@ import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
 import { parseSecretChangeEvent } from '#shared/inputs/secret-change-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import {
-  CANARY,
-  config,
-  dbSecret,
-  FakeRds,
-  noWaitRetry,
-  SOURCE_REGION,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 import { brokenVersionOf, hostileString, mutatedJson } from './arbitraries.js';
 import { firstOf, type HostileInputTarget, lambdaContext, leaked, untyped } from './target.js';
 
@@ -56,7 +50,6 @@ const deps = (fake: FakeSecretsManager) => ({
   rds: new FakeRds(REPLICA_REGIONS),
   // Deletes replicate, and a default Region is set: the most a hostile event could reach.
   config: config({ replicateDeletes: true, defaultRegions: REPLICA_REGIONS }),
-  retry: noWaitRetry,
 });
 
 const KINDS = new Set<unknown>([

@@ -11,7 +11,7 @@ import {
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
 
 const value = (password: string): string =>
   JSON.stringify({

@@ -7,16 +7,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ReconcileDeps, reconcile } from '#functions/reconcile/reconcile.js';
 import { TokenBucket } from '#functions/reconcile/token-bucket.js';
-import type { ReplicaStore } from '#shared/aws/replica-store.js';
+import type { SecretStores } from '#shared/aws/secret-store.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import {
-  config,
-  dbSecret,
-  FakeRds,
-  noWaitRetry,
-  SOURCE_REGION,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 
 const REPLICATE_TO = 'rotasync:replicate-to';
 const REGIONS = ['eu-west-1', 'us-west-2'];
@@ -30,7 +25,6 @@ beforeEach(() => {
     store: fake.store,
     rds: new FakeRds(REGIONS),
     config: config({ replicateDeletes: true }),
-    retry: noWaitRetry,
     writeBucket: new TokenBucket(1000, 1000),
   };
 });
@@ -100,12 +94,11 @@ describe('reconcile with replicateDeletes=true: replicas of live sources are nev
   it('keeps the replicas of a live source that ListSecrets did not return', async () => {
     // Prepare: a listing that lags (ListSecrets is eventually consistent) and misses `orders`.
     const arn = await seedReplicated('orders');
-    const lagging: ReplicaStore = (region) => {
+    const lagging: SecretStores = (region) => {
       const inner = fake.store(region);
       if (region !== SOURCE_REGION) return inner;
       return {
         ...inner,
-        region: inner.region,
         describe: (id) => inner.describe(id),
         list: async (options) => {
           const page = await inner.list(options);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { superuserSecrets } from '#functions/rotate/superuser-secret.js';
-import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
-import { MASTER_ARN, MASTER_PASSWORD } from '#test/unit/fakes/rotation-fixtures.js';
+import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
+import { MASTER_ARN, MASTER_PASSWORD } from '#test/fakes/rotation-fixtures.js';
 
 const where = { secretId: 'arn:app', step: 'setSecret' };
 const INSTANCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:orders';
