@@ -14,6 +14,7 @@ import {
 import {
   DEFAULT_PASSWORD_POLICY,
   type PasswordPolicy,
+  requireStrongPasswordPolicy,
   validatePasswordPolicy,
 } from '#shared/passwords.js';
 
@@ -28,6 +29,15 @@ export interface RotateConfig {
   /** A step gives up this long before the Lambda's own timeout. */
   readonly timeoutMarginMs: number;
 }
+
+const PASSWORD_VARIABLES = [
+  'PASSWORD_LENGTH',
+  'EXCLUDE_CHARACTERS',
+  'EXCLUDE_NUMBERS',
+  'EXCLUDE_PUNCTUATION',
+  'EXCLUDE_UPPERCASE',
+  'EXCLUDE_LOWERCASE',
+] as const;
 
 const readPasswordPolicy = (env: Env): PasswordPolicy => {
   const policy: PasswordPolicy = {
@@ -56,6 +66,11 @@ const readPasswordPolicy = (env: Env): PasswordPolicy => {
     ),
   };
   validatePasswordPolicy(policy);
+  // The same floor as the tags: a deployment cannot weaken every password at once either.
+  requireStrongPasswordPolicy(
+    policy,
+    PASSWORD_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '').join(', '),
+  );
   return policy;
 };
 
