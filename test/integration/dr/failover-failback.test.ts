@@ -211,5 +211,10 @@ describe('failback', () => {
 
     const again = (await dr.invoke('failback', { region: EAST, confirm: EAST })) as FailbackReport;
     expect(again.secrets.map((s) => s.status)).toEqual(['already-replica', 'already-replica']);
+    // No password, old or rotated, ever reached a log line of any function.
+    const output = dr.functionOutput.join('\n');
+    for (const password of [secret.password, west.password, rotated.password]) {
+      expect(output).not.toContain(String(password));
+    }
   });
 });
