@@ -10,23 +10,31 @@
  * from a bucket (default 10/s), leaving most of the 50/s write quota to rotations.
  */
 
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
-import type { CurrentValue, ReplicaStore, StoredSecret } from '#shared/aws/replica-store.js';
+import type { SecretMetadata, SecretStores, SecretValue } from '#shared/aws/secret-store.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {
-  parseSecretObject,
-  planEndpoint,
-  rewriteEndpoint,
-} from '#shared/replication/endpoint-rewrite.js';
+  compareReplicaValue,
+  expectedReplicaValue,
+  memoiseRdsDirectory,
+} from '#shared/replication/replica-comparison.js';
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
-import { defaultRetryPolicy, withRetry } from '#shared/replication/retry.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
+import { classifyUnpairedReplicas, type UnpairedReplica } from './extra-replicas.js';
 import { rateLimitWrites } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** Why a replica differs from what it should be. */
-export type DriftReason = 'missing' | 'stale-value' | 'wrong-endpoint' | 'extra-replica';
+/**
+ * Why a replica differs from what it should be. `failed-over`: the target was failed over (it is
+ * a source in its own Region now), found when a repair was attempted; it is left alone.
+ */
+export type DriftReason =
+  | 'missing'
+  | 'stale-value'
+  | 'wrong-endpoint'
+  | 'extra-replica'
+  | 'no-longer-replicated'
+  | 'failed-over';
 
 /** One drifted replica; `error` names why a repair failed (never a value). */
 export interface Drift {
@@ -73,57 +81,8 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
-/** JSON with sorted keys, so key order does not count as drift. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  );
-
-const withoutEndpoint = (secret: Record<string, unknown>): Record<string, unknown> => {
-  const { host: _host, port: _port, ...rest } = secret;
-  return rest;
-};
-
-/** Classifies a replica's value against the expected one; `undefined` means in sync. */
-const compare = (
-  expected: CurrentValue['value'],
-  actual: CurrentValue['value'],
-): 'stale-value' | 'wrong-endpoint' | undefined => {
-  if (expected.reveal() === actual.reveal()) return undefined;
-  const want = parseSecretObject(expected);
-  const have = parseSecretObject(actual);
-  if (want === undefined || have === undefined) return 'stale-value';
-  if (canonical(want) === canonical(have)) return undefined;
-  return canonical(withoutEndpoint(want)) === canonical(withoutEndpoint(have))
-    ? 'wrong-endpoint'
-    : 'stale-value';
-};
-
-/** RDS lookups memoised for one sweep: many secrets name the same database. */
-const memoise = (rds: RdsDirectory): RdsDirectory => {
-  const seen = new Map<string, Promise<DbEndpoint | undefined>>();
-  return {
-    findReplicaEndpoint: (source: string, locator: DatabaseLocator, target: string) => {
-      const key = JSON.stringify([
-        source,
-        locator.host,
-        locator.dbInstanceIdentifier,
-        locator.dbClusterIdentifier,
-        target,
-      ]);
-      const known = seen.get(key);
-      if (known !== undefined) return known;
-      const lookup = rds.findReplicaEndpoint(source, locator, target);
-      seen.set(key, lookup);
-      return lookup;
-    },
-  };
-};
-
 interface Pair {
-  readonly secret: StoredSecret;
+  readonly secret: SecretMetadata;
   readonly region: string;
 }
 
@@ -133,13 +92,12 @@ interface Pair {
  * that the role's `secret:<prefix>*` would refuse, so the sweep never reads it.
  */
 const listAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
   prefix: string,
   tagKey?: string,
-): Promise<StoredSecret[]> => {
-  const all: StoredSecret[] = [];
+): Promise<SecretMetadata[]> => {
+  const all: SecretMetadata[] = [];
   let nextToken: string | undefined;
   do {
     const options = {
@@ -147,7 +105,7 @@ const listAll = async (
       ...(prefix === '' ? {} : { namePrefix: prefix }),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
-    const page = await retry(() => store(region).list(options));
+    const page = await store(region).list(options);
     all.push(
       ...page.secrets.filter((secret) =>
         isUnderPrefix(secret.arn === '' ? secret.name : secret.arn, prefix),
@@ -159,14 +117,13 @@ const listAll = async (
 };
 
 const readAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
   ids: readonly string[],
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
-): Promise<Map<string, CurrentValue | undefined>> => {
-  const values = new Map<string, CurrentValue | undefined>();
+): Promise<Map<string, SecretValue | undefined>> => {
+  const values = new Map<string, SecretValue | undefined>();
   for (const batch of chunks([...new Set(ids)], BATCH)) {
-    const found = await retry(() => store(region).readCurrentBatch(batch));
+    const found = await store(region).readCurrentBatch(batch);
     for (const [id, value] of found) values.set(id, value);
   }
   return values;
@@ -182,31 +139,35 @@ export const reconcile = async (
   deps: ReconcileDeps,
 ): Promise<ReconcileReport> => {
   const dryRun = options.dryRun === true;
-  const policy = deps.retry ?? defaultRetryPolicy;
-  const retry = <T>(run: () => Promise<T>): Promise<T> => withRetry(run, policy);
-  const rds = memoise(deps.rds);
+  const rds = memoiseRdsDirectory(deps.rds);
   const bucket = deps.writeBucket ?? new TokenBucket(10);
   const writeStore = rateLimitWrites(deps.store, bucket);
   const errors: { secret: string; error: string }[] = [];
 
   const prefix = deps.config.replicatedSecretPrefix;
-  const sources = await listAll(deps.store, sourceRegion, retry, prefix);
+  const sources = await listAll(deps.store, sourceRegion, prefix);
   const pairs: Pair[] = [];
+  const unreadable = new Set<string>();
   for (const secret of sources) {
     try {
       const selection = selectTargetRegions(secret, sourceRegion, deps.config.defaultRegions);
       if (selection.replicate)
         pairs.push(...selection.regions.map((region) => ({ secret, region })));
     } catch (error) {
+      unreadable.add(secret.arn);
       errors.push({ secret: secret.arn, error: describeError(error) });
     }
   }
-  const sourceValues = await readAll(
-    deps.store,
-    sourceRegion,
-    [...new Set(pairs.map((pair) => pair.secret.arn))],
-    retry,
-  );
+  // A listed source's replicas are never extra, whatever its tags say.
+  const listed = {
+    arns: new Set(sources.map((secret) => secret.arn)),
+    names: new Set(sources.map((secret) => secret.name)),
+    unreadable,
+  };
+  const unpaired: UnpairedReplica[] = [];
+  const sourceValues = await readAll(deps.store, sourceRegion, [
+    ...new Set(pairs.map((pair) => pair.secret.arn)),
+  ]);
   const regions = [
     ...new Set([...pairs.map((pair) => pair.region), ...deps.config.defaultRegions]),
   ].filter((region) => region !== sourceRegion);
@@ -220,7 +181,6 @@ export const reconcile = async (
       deps.store,
       region,
       here.map((pair) => pair.secret.name),
-      retry,
     );
     for (const pair of here) {
       const source = sourceValues.get(pair.secret.arn);
@@ -229,7 +189,7 @@ export const reconcile = async (
       const replica = replicaValues.get(pair.secret.name);
       let reason: DriftReason | undefined;
       try {
-        const plan = await planEndpoint({
+        const expected = await expectedReplicaValue({
           secretName: pair.secret.name,
           tags: pair.secret.tags,
           value: source.value,
@@ -238,8 +198,8 @@ export const reconcile = async (
           overrides: deps.config.endpointOverrides,
           rds,
         });
-        const expected = rewriteEndpoint(source.value, plan.endpoint);
-        reason = replica === undefined ? 'missing' : compare(expected, replica.value);
+        reason =
+          replica === undefined ? 'missing' : compareReplicaValue(expected.value, replica.value);
       } catch (error) {
         errors.push({ secret: pair.secret.arn, error: describeError(error) });
         continue;
@@ -247,32 +207,56 @@ export const reconcile = async (
       if (reason === undefined) inSync += 1;
       else drift.push({ secret: pair.secret.arn, region, reason, repaired: false });
     }
-    // Replicas whose source is gone or no longer replicates here.
+    // Replicas of this Region's secrets that no pair accounts for: classified below.
     const wanted = new Set(here.map((pair) => pair.secret.arn));
-    const replicas = await listAll(deps.store, region, retry, prefix, SOURCE_ARN_TAG);
+    const replicas = await listAll(deps.store, region, prefix, SOURCE_ARN_TAG);
     for (const replica of replicas) {
       const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
       if (sourceArn.split(':')[3] !== sourceRegion || wanted.has(sourceArn)) continue;
-      drift.push({ secret: sourceArn, region, reason: 'extra-replica', repaired: false });
-      extraNames.set(`${region}|${sourceArn}`, replica.name);
+      unpaired.push({ region, sourceArn, replicaName: replica.name });
     }
   }
+  const verdicts = await classifyUnpairedReplicas(unpaired, listed, {
+    describeSource: (arn) => deps.store(sourceRegion).describe(arn),
+    prefix,
+    concurrency: deps.concurrency ?? 4,
+  });
+  const unchecked = new Set<string>();
+  verdicts.forEach((verdict, index) => {
+    const { region, sourceArn, replicaName } = unpaired[index] as UnpairedReplica;
+    // One error per source, however many Regions hold its replicas.
+    if (verdict.kind === 'error' && !unchecked.has(sourceArn)) {
+      unchecked.add(sourceArn);
+      errors.push({ secret: sourceArn, error: verdict.error });
+    }
+    if (verdict.kind === 'no-longer-replicated' || verdict.kind === 'extra') {
+      const reason = verdict.kind === 'extra' ? 'extra-replica' : verdict.kind;
+      drift.push({ secret: sourceArn, region, reason, repaired: false });
+    }
+    if (verdict.kind === 'extra') extraNames.set(`${region}|${sourceArn}`, replicaName);
+  });
   if (dryRun) {
     return { checked, inSync, repaired: 0, failed: errors.length, dryRun, drift, errors };
   }
   const repairDeps: ReplicateDeps = { ...deps, rds, store: writeStore };
   const repairedDrift = await mapWithConcurrency(drift, deps.concurrency ?? 4, async (item) => {
     try {
+      // A replica of a live source is reported only; it is never deleted by a sweep.
+      if (item.reason === 'no-longer-replicated') return item;
       if (item.reason === 'extra-replica') {
         if (!deps.config.replicateDeletes) return item;
         const name = extraNames.get(`${item.region}|${item.secret}`) ?? item.secret;
-        await retry(() => writeStore(item.region).remove(name, deps.config.recoveryWindowInDays));
+        await writeStore(item.region).remove(name, deps.config.recoveryWindowInDays);
         return { ...item, repaired: true };
       }
-      await replicateSecret(
+      const report = await replicateSecret(
         { secretId: item.secret, sourceRegion, onlyRegions: [item.region] },
         repairDeps,
       );
+      // A failed-over secret is a source in its own Region now: not drift, and never repaired.
+      if (report.regions.some((result) => result.status === 'failed-over')) {
+        return { ...item, reason: 'failed-over' as const };
+      }
       return { ...item, repaired: true };
     } catch (error) {
       return { ...item, error: describeError(error) };

@@ -19,9 +19,12 @@ export interface StepLog {
   appendKeys(keys: Record<string, string>): void;
 }
 
+/** The Secrets Manager calls a rotation makes. */
+export type RotationStore = Pick<SecretStore, 'describe' | 'read' | 'putValue' | 'promote'>;
+
 /** Everything the rotation steps use. */
 export interface RotateDeps {
-  readonly store: SecretStore;
+  readonly store: RotationStore;
   readonly engineFor: (engineField: string) => Engine;
   /** The strategy for a secret (strategies/by-secret.ts): steps never branch on it. */
   readonly strategyFor: (secret: DatabaseSecret) => Strategy;

@@ -7,6 +7,7 @@
 import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
 import { readCurrent } from '#functions/rotate/secrets.js';
 import { chooseStrategy } from '#functions/rotate/strategies/by-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
 import { serializeDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { narrowPasswordPolicy } from '#shared/passwords.js';
 
@@ -28,12 +29,10 @@ export const createSecret: Step<CreateSecretDeps> = async ({ event, metadata }, 
   const value = serializeDatabaseSecret(current, { password, username });
   // No read of the pending version first: PutSecretValue itself refuses a second value for the
   // token (ResourceExistsException), which saves a call on every rotation.
-  const outcome = await deps.store.putPending(
-    event.SecretId,
-    event.ClientRequestToken,
-    value,
-    event.RotationToken,
-  );
+  const outcome = await deps.store.putValue(event.SecretId, event.ClientRequestToken, value, {
+    stages: [Stage.Pending],
+    ...(event.RotationToken === undefined ? {} : { rotationToken: event.RotationToken }),
+  });
   deps.log.info(
     outcome === 'created' ? 'pending version staged' : 'pending version was already staged',
     { username },

@@ -1,6 +1,6 @@
 /**
  * setSecret: makes the pending credentials valid on the database, after checking the pending
- * version still names the same engine, server, database and (per the strategy) user.
+ * version still names the same engine, server, database, TLS setting and (per the strategy) user.
  */
 
 import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
@@ -16,7 +16,16 @@ export type SetSecretDeps = Pick<
   'store' | 'strategyFor' | 'engineFor' | 'connect' | 'log'
 >;
 
-const FIXED_FIELDS = ['engine', 'host', 'port', 'dbname'] as const;
+// What a rotation must not change, as parsed (so `"ssl": "true"` equals `"ssl": true`), and the
+// secret key each is read from. A pending version with TLS off would carry the new password to
+// the server in the clear.
+const FIXED_FIELDS = [
+  ['engine', 'engine'],
+  ['host', 'host'],
+  ['port', 'port'],
+  ['dbname', 'dbname'],
+  ['tls', 'ssl'],
+] as const;
 
 /**
  * Refuses a pending version that would move the credentials to another user or server, or to
@@ -28,9 +37,9 @@ const checkPendingTarget = (
   expectedUsername: string,
   where: ErrorWhere,
 ): void => {
-  for (const field of FIXED_FIELDS) {
+  for (const [field, key] of FIXED_FIELDS) {
     if (current[field] !== pending[field]) {
-      throw new CredentialsMismatchError(`pending ${field} differs from current ${field}`, where);
+      throw new CredentialsMismatchError(`pending ${key} differs from current ${key}`, where);
     }
   }
   if (pending.username !== expectedUsername) {

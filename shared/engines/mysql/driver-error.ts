@@ -38,7 +38,7 @@ export const errnoOf = (error: unknown): number | undefined => {
   return typeof errno === 'number' ? errno : undefined;
 };
 
-/** The driver's error code (`ER_…`, `PROTOCOL_…`), when `error` carries one. */
+/** The driver's error code (`ER_CANNOT_USER`, `ECONNRESET`, `PROTOCOL_…`), when `error` carries one. */
 export const codeOf = (error: unknown): string | undefined => {
   const code = asDriverError(error).code;
   return typeof code === 'string' ? code : undefined;
@@ -58,7 +58,7 @@ export const sanitizedCause = (
   withMessage: boolean,
 ): Error => {
   const driver = asDriverError(error);
-  const code = typeof driver.code === 'string' ? driver.code : 'UNKNOWN';
+  const code = codeOf(error) ?? 'UNKNOWN';
   const errno = typeof driver.errno === 'number' ? ` (${driver.errno})` : '';
   let text = '';
   if (withMessage) {

@@ -108,7 +108,6 @@ const login = async (
   credentials: DbCredentials,
   options: ConnectOptions,
 ): Promise<DbSession | undefined> => {
-  const where = { step: `${flavor} login to ${target.host}:${target.port}` };
   const deadline = Date.now() + options.connectTimeoutMs;
   const ssl = await sslOptions(target, options, deadline);
   const guard = refusingPlugins(`${flavor} login to ${target.host}:${target.port}`);
@@ -139,8 +138,8 @@ const login = async (
     }
     const cause = sanitizedCause(error, [credentials.password.reveal()], true);
     throw new DatabaseUnreachableError(
-      `could not log in as "${credentials.username}": ${cause.message}`,
-      where,
+      `${flavor} login to ${target.host}:${target.port}: could not log in as "${credentials.username}": ${cause.message}`,
+      {},
       { cause },
     );
   }

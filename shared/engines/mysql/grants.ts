@@ -4,7 +4,7 @@
  * string-replaced) swapped for the clone, as the official alternating-users template does.
  * https://dev.mysql.com/doc/refman/8.0/en/show-grants.html
  */
-import { RotasyncError } from '#shared/errors.js';
+import { GrantParseError } from '#shared/errors.js';
 import { type Account, accountSql, type Statement, statement } from './statements.js';
 
 type TokenKind = 'word' | 'quoted' | 'punct';
@@ -51,7 +51,7 @@ const readQuoted = (text: string, start: number): Token => {
     value += ch;
     i += 1;
   }
-  throw new RotasyncError('SHOW GRANTS returned an unterminated quoted name');
+  throw new GrantParseError('returned an unterminated quoted name');
 };
 
 /** Splits a statement into words, quoted names/strings and punctuation. */
@@ -164,7 +164,7 @@ const privilegeAtoms = (item: readonly Token[]): string[] => {
   const nameTokens = open < 0 ? item : item.slice(0, open);
   const name = nameTokens.map((token) => token.value).join(' ');
   if (nameTokens.some((token) => token.kind !== 'word') || name.length === 0) {
-    throw new RotasyncError('SHOW GRANTS returned a privilege that could not be parsed');
+    throw new GrantParseError('returned a privilege that could not be parsed');
   }
   if (open < 0) return [name];
   const columns = item.slice(open + 1).filter((token) => token.kind !== 'punct');
@@ -235,7 +235,7 @@ const readOptions = (tokens: readonly Token[], from: number): GrantOptions => {
         amount?.kind !== 'word' ||
         !/^\d+(\.\d+)?$/.test(amount.raw)
       ) {
-        throw new RotasyncError('SHOW GRANTS returned an option that could not be parsed');
+        throw new GrantParseError('returned an option that could not be parsed');
       }
       limits.push(`${name.value} ${amount.raw}`);
       i += 2;
@@ -251,7 +251,7 @@ const readOptions = (tokens: readonly Token[], from: number): GrantOptions => {
 export const parseGrantLine = (text: string): GrantLine => {
   const tokens = tokenize(text);
   const unknown = (): never => {
-    throw new RotasyncError('SHOW GRANTS returned a line that could not be parsed');
+    throw new GrantParseError('returned a line that could not be parsed');
   };
   const accountAt = (index: number): { account: Account; next: number } =>
     readAccount(tokens, index) ?? unknown();
@@ -328,7 +328,7 @@ const optionsSql = (line: GrantOptions): string => {
  */
 export const regrant = (line: GrantLine, from: Account, to: Account): Statement => {
   if (!sameAccount(line.grantee, from)) {
-    throw new RotasyncError('SHOW GRANTS returned a line for another account');
+    throw new GrantParseError('returned a line for another account');
   }
   const tail = line.kind === 'privileges' || line.kind === 'roles' ? optionsSql(line) : '';
   // The head is server text; it may hold `?` in names, so it must never pass through format.

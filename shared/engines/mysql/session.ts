@@ -9,9 +9,12 @@ import { closeWithin } from '#shared/engines/close-within.js';
 import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
 import {
   DatabaseUnreachableError,
+  DatabaseUserError,
+  GrantParseError,
   HostAccountsError,
-  RotasyncError,
+  StatementFailedError,
   StepTimeoutError,
+  UnexpectedAnswerError,
 } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
@@ -47,6 +50,7 @@ import {
   type MysqlFlavor,
   maxStatementTimePrefix,
   probe,
+  readOnlyFlags,
   readSqlMode,
   type Statement,
   safeSqlMode,
@@ -99,6 +103,12 @@ export class MysqlSession implements DbSession {
     await this.#run(probe());
   }
 
+  public async canWrite(): Promise<'writable' | 'read-only'> {
+    const [flags] = await this.#run(readOnlyFlags());
+    const on = (value: unknown): boolean => Number(value) === 1;
+    return on(flags?.read_only) || on(flags?.innodb_read_only) ? 'read-only' : 'writable';
+  }
+
   /**
    * Sets the password of every host account of `username`, its own account last: a session that
    * may not change the others fails before anything changes, and a crash midway leaves the
@@ -142,7 +152,7 @@ export class MysqlSession implements DbSession {
   ): Promise<void> {
     assertAccountPart(original, 'user name');
     assertAccountPart(clone, 'user name');
-    if (original === clone) throw new RotasyncError('a user cannot be its own clone');
+    if (original === clone) throw new DatabaseUserError('a user cannot be its own clone');
     await this.#prepare();
     const originals = await this.#requireAccounts(original);
     const existing = new Set(((await this.#readAccounts(clone)) ?? []).map((row) => row.host));
@@ -277,14 +287,14 @@ export class MysqlSession implements DbSession {
   async #requireAccounts(user: string): Promise<AccountRow[]> {
     const accounts = await this.#readAccounts(user);
     if (accounts === undefined) {
-      throw new RotasyncError('cloning users needs a session that may read mysql.user');
+      throw new DatabaseUserError('cloning users needs a session that may read mysql.user');
     }
     if (accounts.length === 0) throw this.#noAccount(user);
     return accounts;
   }
 
-  #noAccount(user: string): RotasyncError {
-    return new RotasyncError(`user "${user}" has no account on this server`);
+  #noAccount(user: string): DatabaseUserError {
+    return new DatabaseUserError(`user "${user}" has no account on this server`);
   }
 
   /**
@@ -306,7 +316,7 @@ export class MysqlSession implements DbSession {
     const rows = await this.#run(showGrants(account.user, account.host));
     return rows.map((row) => {
       const text = Object.values(row)[0];
-      if (typeof text !== 'string') throw new RotasyncError('SHOW GRANTS returned no text');
+      if (typeof text !== 'string') throw new GrantParseError('returned no text');
       return parseGrantLine(text);
     });
   }
@@ -387,15 +397,15 @@ export class MysqlSession implements DbSession {
     const rows = await this.#run(statement);
     const value = rows[0]?.[column];
     if (typeof value !== 'string') {
-      throw new RotasyncError(`${statement.label} returned no value`);
+      throw new UnexpectedAnswerError(`${statement.label} returned no value`);
     }
     return value;
   }
 
   /**
    * Sends one statement through mysql2's client-side `query` formatting. A failure becomes a
-   * RotasyncError (DatabaseUnreachableError when the connection broke) carrying the errno, so
-   * callers can branch on it, and no statement text.
+   * StatementFailedError carrying the errno, so callers can branch on it, and no statement
+   * text (DatabaseUnreachableError when the connection broke).
    */
   async #run(statement: Statement): Promise<RowDataPacket[]> {
     const secrets = statement.values.flatMap((value) =>
@@ -404,10 +414,13 @@ export class MysqlSession implements DbSession {
     const values = statement.values.map((value) =>
       typeof value === 'string' ? value : value.reveal(),
     );
-    const where = { step: `${this.#flavor} session as "${this.username}"` };
+    const session = `${this.#flavor} session as "${this.username}"`;
     const left = this.#timeLeftMs?.();
     if (left !== undefined && left <= 0) {
-      throw new StepTimeoutError(`gave up before ${statement.label}: time budget spent`, where);
+      throw new StepTimeoutError(
+        `${session}: gave up before ${statement.label}: time budget spent`,
+        {},
+      );
     }
     const options =
       left === undefined
@@ -431,16 +444,24 @@ export class MysqlSession implements DbSession {
       const cause = sanitizedCause(error, secrets, !statement.carriesSecret);
       if (errnoOf(error) === ER_STATEMENT_TIMEOUT || codeOf(error) === CLIENT_QUERY_TIMEOUT) {
         throw new StepTimeoutError(
-          `${statement.label} did not finish within the step's time left (statement timeout): ${cause.message}`,
-          where,
+          `${session}: ${statement.label} did not finish within the step's time left (statement timeout): ${cause.message}`,
+          {},
           { cause },
         );
       }
-      const message = `${statement.label} failed: ${cause.message}`;
-      const failure = isFatal(error)
-        ? new DatabaseUnreachableError(message, where, { cause })
-        : new RotasyncError(message, where, { cause });
-      throw Object.assign(failure, { errno: errnoOf(error) });
+      if (isFatal(error)) {
+        throw new DatabaseUnreachableError(
+          `${session}: ${statement.label} failed: ${cause.message}`,
+          {},
+          { cause },
+        );
+      }
+      throw new StatementFailedError(
+        session,
+        statement.label,
+        { code: codeOf(error), errno: errnoOf(error) },
+        { cause },
+      );
     }
   }
 }

@@ -7,7 +7,7 @@
  * stay `Sensitive` inside a Statement and are revealed only by the session, at the driver call.
  */
 import { escape as escapeLiteral } from 'mysql2/promise';
-import { RotasyncError } from '#shared/errors.js';
+import { DatabaseUserError, UnexpectedAnswerError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 
 /** The server family: decides only the shape of `mysql.user` (MariaDB lists roles there). */
@@ -56,17 +56,17 @@ export const statement = (
  */
 export const assertAccountPart = (value: string, what: 'user name' | 'host'): void => {
   if (what === 'user name' && value.length === 0) {
-    throw new RotasyncError('the MySQL user name is empty');
+    throw new DatabaseUserError('the MySQL user name is empty');
   }
   if (value.includes('\0')) {
-    throw new RotasyncError(`the MySQL ${what} contains a NUL character`);
+    throw new DatabaseUserError(`the MySQL ${what} contains a NUL character`);
   }
 };
 
 /** Throws when a password holds a NUL: the login handshake could not carry it intact. */
 export const assertPassword = (password: Sensitive<string>): void => {
   if (password.reveal().includes('\0')) {
-    throw new RotasyncError('the new MySQL password contains a NUL character');
+    throw new DatabaseUserError('the new MySQL password contains a NUL character');
   }
 };
 
@@ -112,6 +112,16 @@ export const setSqlMode = (mode: string): Statement =>
 export const maxStatementTimePrefix = (ms: number): string =>
   `SET STATEMENT max_statement_time = ${(Math.max(1, Math.ceil(ms)) / 1000).toFixed(3)} FOR `;
 
+/**
+ * The server's read-only switches: `read_only` (a MySQL or MariaDB read replica; only accounts
+ * with SUPER or READ ONLY ADMIN may write) and `innodb_read_only` (an Aurora MySQL reader).
+ */
+export const readOnlyFlags = (): Statement =>
+  statement(
+    'read the read-only switches',
+    'SELECT @@global.read_only AS read_only, @@global.innodb_read_only AS innodb_read_only',
+  );
+
 /** The trivial query a probe runs. */
 export const probe = (): Statement => statement('SELECT 1', 'SELECT 1');
 
@@ -124,7 +134,7 @@ export const currentUser = (): Statement =>
  */
 export const splitCurrentUser = (account: string): { user: string; host: string } => {
   const at = account.lastIndexOf('@');
-  if (at < 0) throw new RotasyncError('CURRENT_USER() returned no host part');
+  if (at < 0) throw new UnexpectedAnswerError('CURRENT_USER() returned no host part');
   return { user: account.slice(0, at), host: account.slice(at + 1) };
 };
 
@@ -354,7 +364,7 @@ export const columnText = (value: unknown): string => {
 export const tlsRequirementOf = (row: Readonly<Record<string, unknown>>): TlsRequirement => {
   const type = columnText(row.sslType).toUpperCase();
   if (type !== '' && type !== 'ANY' && type !== 'X509' && type !== 'SPECIFIED') {
-    throw new RotasyncError('mysql.user holds an unknown ssl_type');
+    throw new UnexpectedAnswerError('mysql.user holds an unknown ssl_type');
   }
   return {
     type,

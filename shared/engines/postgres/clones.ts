@@ -5,7 +5,7 @@
  * https://www.postgresql.org/docs/current/sql-alterrole.html
  */
 import pg from 'pg';
-import { NotACloneError, RotasyncError } from '#shared/errors.js';
+import { DatabaseUserError, NotACloneError } from '#shared/errors.js';
 
 /** Runs one statement on a session; a failure names `what`, never a value in `secrets`. */
 export type RunSql = (
@@ -74,38 +74,44 @@ const roleOf = async (run: RunSql, what: string, name: string): Promise<RoleRow 
   return result.rows[0] as RoleRow | undefined;
 };
 
-const isMember = async (
+/** Whether the query `sql` finds a row. */
+const exists = async (
   run: RunSql,
   what: string,
-  member: string,
-  role: string,
+  sql: string,
+  values: readonly unknown[],
 ): Promise<boolean> => {
-  const result = await run(
-    what,
-    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
-       JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
-       JOIN pg_catalog.pg_roles u ON u.oid = m.member
-      WHERE r.rolname = $1 AND u.rolname = $2) AS member`,
-    [role, member],
-  );
-  return (result.rows[0] as { member: boolean } | undefined)?.member === true;
+  const result = await run(what, `SELECT EXISTS (${sql}) AS found`, values);
+  return (result.rows[0] as { found: boolean } | undefined)?.found === true;
 };
 
-const switchesToRole = async (
+/** Whether `member` is a member of `role` (GRANT role TO member). */
+const isMember = (run: RunSql, what: string, member: string, role: string): Promise<boolean> =>
+  exists(
+    run,
+    what,
+    `SELECT 1 FROM pg_catalog.pg_auth_members m
+       JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
+       JOIN pg_catalog.pg_roles u ON u.oid = m.member
+      WHERE r.rolname = $1 AND u.rolname = $2`,
+    [role, member],
+  );
+
+/** Whether `member` acts as `role` at login (ALTER ROLE member SET role = role). */
+const switchesToRole = (
   run: RunSql,
   what: string,
   member: string,
   role: string,
-): Promise<boolean> => {
-  const result = await run(
+): Promise<boolean> =>
+  exists(
+    run,
     what,
-    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s
+    `SELECT 1 FROM pg_catalog.pg_db_role_setting s
        JOIN pg_catalog.pg_roles u ON u.oid = s.setrole
-      WHERE u.rolname = $1 AND s.setdatabase = 0 AND $2 = ANY (s.setconfig)) AS switches`,
+      WHERE u.rolname = $1 AND s.setdatabase = 0 AND $2 = ANY (s.setconfig)`,
     [member, `role=${role}`],
   );
-  return (result.rows[0] as { switches: boolean } | undefined)?.switches === true;
-};
 
 /**
  * Makes `clone` a login role with the password whose SCRAM `verifier` is given and exactly the
@@ -126,7 +132,7 @@ export const ensureClone = async (
     // Two Lambdas cloning at once queue here instead of racing on CREATE ROLE.
     await run(what, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`rotasync:${clone}`]);
     const originalRole = await roleOf(run, what, original);
-    if (!originalRole) throw new RotasyncError(`${what}: role "${original}" does not exist`);
+    if (!originalRole) throw new DatabaseUserError(`${what}: role "${original}" does not exist`);
     const cloneRole = await roleOf(run, what, clone);
     // An existing role of that name that is not a member of the original is someone else's:
     // resetting its password would hand it to whoever holds the original's secret.

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { closeWithin } from '#shared/engines/close-within.js';
 import { CLIENT_TIMEOUT_GRACE_MS, type DbSession } from '#shared/engines/engine.js';
-import { RotasyncError, StepTimeoutError } from '#shared/errors.js';
+import { StatementFailedError, StepTimeoutError } from '#shared/errors.js';
 import type { Sensitive } from '#shared/sensitive.js';
 import {
   describeCloneProblems,
@@ -17,6 +17,8 @@ import {
 import { errorCode, sanitizedCause } from './driver-error.js';
 import { scramSha256Verifier } from './scram.js';
 
+/** SQLSTATE read_only_sql_transaction: the server takes no writes (it is in recovery). */
+const READ_ONLY_TRANSACTION = '25006';
 /** SQLSTATE query_canceled: statement_timeout fired (or an administrator cancelled it). */
 const QUERY_CANCELED = '57014';
 /** What node-postgres rejects with when `query_timeout` fires. */
@@ -37,6 +39,24 @@ export class PostgresSession implements DbSession {
 
   public async probe(): Promise<void> {
     await this.#run('probe', 'SELECT 1', []);
+  }
+
+  public async canWrite(): Promise<'writable' | 'read-only'> {
+    // A transaction id is what every write needs, and a server in recovery (a hot standby, a
+    // read replica) refuses to hand one out: SQLSTATE 25006. Rolled back, it writes nothing.
+    // txid_current(): every supported PostgreSQL has it (pg_current_xact_id() from 13 on).
+    await this.#run('begin the write check', 'BEGIN', []);
+    try {
+      await this.#run('start a writing transaction', 'SELECT txid_current()', []);
+      return 'writable';
+    } catch (error) {
+      if (error instanceof StatementFailedError && error.code === READ_ONLY_TRANSACTION) {
+        return 'read-only';
+      }
+      throw error;
+    } finally {
+      await this.#run('end the write check', 'ROLLBACK', []).catch(() => undefined);
+    }
   }
 
   public async setPassword(username: string, password: Sensitive<string>): Promise<void> {
@@ -79,7 +99,8 @@ export class PostgresSession implements DbSession {
    * Runs one statement within the step's time left: the server's statement_timeout (set at
    * login to the time left then) cancels it, and a client-side timeout gives up on a server that
    * no longer answers.
-   * A failure becomes a RotasyncError naming `what`, never a value; a timeout, StepTimeoutError.
+   * A failure becomes a StatementFailedError naming `what`, never a value; a timeout,
+   * StepTimeoutError.
    */
   readonly #run: RunSql = async (what, sql, values, secrets = []) => {
     const left = this.#timeLeftMs?.();
@@ -101,7 +122,7 @@ export class PostgresSession implements DbSession {
           { cause },
         );
       }
-      throw new RotasyncError(`PostgreSQL: ${what} failed: ${cause.message}`, {}, { cause });
+      throw new StatementFailedError('PostgreSQL', what, { code: errorCode(error) }, { cause });
     }
   };
 }

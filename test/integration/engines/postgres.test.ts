@@ -11,7 +11,7 @@ import {
 import type { ConnectOptions, DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
 import { postgresEngine } from '#shared/engines/postgres/engine.js';
 import { scramSha256Verifier } from '#shared/engines/postgres/scram.js';
-import { DatabaseUnreachableError, NotACloneError } from '#shared/errors.js';
+import { DatabaseUnreachableError, NotACloneError, StatementFailedError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
   adminPg,
@@ -401,6 +401,30 @@ describe('PostgresSession.setPassword', () => {
     const withNew = await loginOk(server, user, CANARY);
     await withNew.close();
     expect(await login(server, user, oldPassword)).toBeUndefined();
+  });
+
+  it('names a failed statement with StatementFailedError and its SQLSTATE, never the password', async () => {
+    // Prepare: a user without CREATEROLE may not set another role's password.
+    const server = postgresServer();
+    const user = uniqueName('weak');
+    const victim = uniqueName('victim');
+    const password = randomPassword();
+    await createPgUser(user, password);
+    await createPgUser(victim, randomPassword());
+    const session = await loginOk(server, user, password);
+
+    // Act
+    const error = await rejectionOf(session.setPassword(victim, new Sensitive(CANARY)));
+    await session.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(StatementFailedError);
+    expect(error).toMatchObject({
+      name: 'StatementFailedError',
+      statement: `set the password of "${victim}"`,
+      code: '42501',
+    });
+    expectNoCanary(error);
   });
 
   it('sends a SCRAM verifier: the server statement log never holds the password', async () => {

@@ -10,9 +10,9 @@ import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { Sensitive } from '#shared/sensitive.js';
-import { type FakeDatabase, fakeEngine } from '#test/unit/fakes/fake-engine.js';
-import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
-import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { type FakeDatabase, fakeEngine } from '#test/fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
+import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   alternatingDatabase,
   alternatingSecret,
@@ -23,7 +23,7 @@ import {
   masterSecret,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
 

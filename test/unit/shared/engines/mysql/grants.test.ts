@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { grantAtoms, parseGrantLine, regrant, surplusAtoms } from '#shared/engines/mysql/grants.js';
+import { GrantParseError } from '#shared/errors.js';
 import { app, clone, HOSTILE_NAMES, literalsOf } from './sql-text.js';
 
 describe('SHOW GRANTS parsing and replay', () => {
@@ -137,6 +138,16 @@ describe('SHOW GRANTS parsing and replay', () => {
     );
     expect(() => parseGrantLine('SHOW TABLES')).toThrow(/could not be parsed/);
     expect(() => parseGrantLine('GRANT SELECT ON `db`.* TO `app`')).toThrow(/could not be parsed/);
+  });
+
+  it('throws the named GrantParseError, never a bare RotasyncError', () => {
+    // Act
+    const parse = () => parseGrantLine('SHOW TABLES');
+    const replayForOther = () =>
+      regrant(parseGrantLine('GRANT SELECT ON `db`.* TO `other`@`%`'), app, clone);
+    // Assess
+    expect(parse).toThrow(GrantParseError);
+    expect(replayForOther).toThrow(GrantParseError);
   });
 });
 

@@ -16,6 +16,7 @@ import {
   tlsDifferences,
   tlsRequirementOf,
 } from '#shared/engines/mysql/statements.js';
+import { DatabaseUserError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import { clone, HOSTILE_NAMES, literalsOf, rendered } from './sql-text.js';
 
@@ -74,6 +75,7 @@ describe('account and password statements', () => {
     expect(() => accountSql('app', '%\0')).toThrow(/NUL/);
     expect(() => alterUserPassword('app', '%', new Sensitive('pw\0'))).toThrow(/NUL/);
     expect(() => accountSql('', '%')).toThrow(/empty/);
+    expect(() => accountSql('', '%')).toThrow(DatabaseUserError);
   });
 
   it('leaves MariaDB roles out of the account list', () => {
