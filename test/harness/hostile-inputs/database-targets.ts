@@ -179,6 +179,10 @@ const mariadbAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> =
       run(async (connection) => {
         try {
           await connection.query("CREATE USER ?@'%' IDENTIFIED BY ?", [name, password]);
+          // A single user lists its host accounts (README, "MySQL and MariaDB host accounts").
+          await connection.query("GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@'%'", [
+            name,
+          ]);
           return true;
         } catch {
           return false;
