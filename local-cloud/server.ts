@@ -87,7 +87,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isLoggedService = (service: string): service is RequestLogEntry['service'] =>
-  service === 'secretsmanager' || service === 'rds';
+  service === 'secretsmanager' || service === 'rds' || service === 'lambda';
 
 /** Starts listening on 127.0.0.1 (`port` 0 picks a free one). */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
@@ -96,10 +96,14 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     const started = performance.now();
     const body = await readBody(req);
     const scope = parseCredentialScope(firstHeader(req.headers.authorization));
-    const operation = operationOf(req, body);
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const service = scope === undefined ? undefined : options.services[scope.service];
+    const named = service?.identify?.({ method, path });
+    const operation = named?.operation ?? operationOf(req, body);
+    const resource = named === undefined ? secretIdOf(body) : named.resource;
     let answer: { status: number; headers: Readonly<Record<string, string>>; body: string };
     let logged: Pick<ServiceResponse, 'operation' | 'secretId' | 'outcome'>;
-    const service = scope === undefined ? undefined : options.services[scope.service];
     if (scope === undefined || service === undefined) {
       const code =
         scope === undefined ? 'MissingAuthenticationTokenException' : 'UnknownServiceException';
@@ -108,7 +112,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
           ? 'The request has no SigV4 Authorization header naming a Region and service.'
           : `The local cloud has no service named ${scope.service}.`;
       answer = jsonError(code, 400, message);
-      logged = { operation, secretId: secretIdOf(body), outcome: code };
+      logged = { operation, secretId: resource, outcome: code };
     } else {
       const decision = options.faults.decide(operation, scope.region);
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
@@ -117,11 +121,13 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         answer =
           service.faultResponse?.({ ...fault, operation }) ??
           jsonError(fault.code, fault.status, fault.message);
-        logged = { operation, secretId: secretIdOf(body), outcome: fault.code };
+        logged = { operation, secretId: resource, outcome: fault.code };
       } else {
         const response = await service.handle({
           region: scope.region,
           accountId: options.accountId,
+          method,
+          path,
           headers: req.headers,
           body,
         });
