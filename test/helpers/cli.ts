@@ -2,8 +2,9 @@
  * Runs the `rotasync` command in-process, as a test would from a shell: the command line, its
  * stdout and stderr captured, its exit code, and the environment and clock a test chooses.
  */
-import { runRotasync } from '#cli/program.js';
+
 import type { CliIo } from '#cli/io.js';
+import { runRotasync } from '#cli/program.js';
 
 export interface CliRun {
   readonly exitCode: number;
@@ -33,8 +34,18 @@ export const runCli = async (
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (text) => void (stdout += text), isTTY: false },
-    stderr: { write: (text) => void (stderr += text), isTTY: options.stderrIsTTY ?? false },
+    stdout: {
+      write: (text) => {
+        stdout += text;
+      },
+      isTTY: false,
+    },
+    stderr: {
+      write: (text) => {
+        stderr += text;
+      },
+      isTTY: options.stderrIsTTY ?? false,
+    },
     env: { ...process.env, ...options.env },
     now: options.now ?? (() => new Date()),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
