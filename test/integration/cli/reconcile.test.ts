@@ -74,14 +74,12 @@ describe('rotasync reconcile', () => {
     const name = uniqueName('cli/recon');
     const arn = await harness.createSecret(name, JSON.stringify({ token: 'source' }));
     await harness.stack.events.flush();
-    await harness
-      .sm(WEST)
-      .send(
-        new PutSecretValueCommand({
-          SecretId: name,
-          SecretString: JSON.stringify({ token: 'tampered' }),
-        }),
-      );
+    await harness.sm(WEST).send(
+      new PutSecretValueCommand({
+        SecretId: name,
+        SecretString: JSON.stringify({ token: 'tampered' }),
+      }),
+    );
 
     // Act
     const dry = await reconcile('--dry-run', '--json');
