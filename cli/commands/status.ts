@@ -447,7 +447,9 @@ const renderStatus = (report: StatusReport, graceMs: number, check: boolean): st
   lines.push('');
   if (withProblems.length === 0) {
     lines.push(
-      '✓ no rotation problems: every source rotates, on schedule, and its last rotation succeeded',
+      report.secrets.some((secret) => secret.role === 'source')
+        ? '✓ no rotation problems: every source rotates, on schedule, and its last rotation succeeded'
+        : '✓ no rotation problems: only replicas here, and replicas never rotate',
     );
   } else {
     lines.push(
