@@ -139,7 +139,7 @@ const renderFailback = (
         ? `✓ dry run: ${oldRegion}'s secrets would become replicas of ${primary}'s`
         : `✓ ${oldRegion}'s secrets are replicas of ${primary}'s: replication runs ${primary} → ${oldRegion}`
       : changed.length > 0
-        ? `✗ ${changed.length} secret${changed.length === 1 ? '' : 's'} changed in ${oldRegion} after the failover: check them, then run again with --force to overwrite`
+        ? `✗ ${changed.length === 1 ? '1 secret' : `${changed.length} secrets`} changed in ${oldRegion} after the failover: check ${changed.length === 1 ? 'it' : 'them'}, then run again with --force to overwrite`
         : '✗ failback failed where listed; fix the cause and run the same command again',
   );
   return lines.join('\n');
