@@ -95,6 +95,14 @@ export const runEnroll = async (
     ScheduleExpression: expression,
     ...(options.window === undefined ? {} : { Duration: options.window }),
   };
+  const enrollment = {
+    secret: described.Name,
+    arn: described.ARN,
+    region,
+    function: functionArn,
+    rules,
+  };
+  const settings = `${functionArn}, ${expression}${options.window === undefined ? '' : ` window ${options.window}`}`;
   if (
     described.RotationEnabled === true &&
     described.RotationLambdaARN === functionArn &&
@@ -103,16 +111,8 @@ export const runEnroll = async (
   ) {
     return {
       exitCode: ExitCode.Ok,
-      json: {
-        secret: described.Name,
-        arn: described.ARN,
-        region,
-        function: functionArn,
-        rules,
-        changed: false,
-        rotation: null,
-      },
-      text: `✓ ${described.Name} in ${region} is already enrolled: ${functionArn}, ${expression}${options.window === undefined ? '' : ` window ${options.window}`}. Nothing changed.`,
+      json: { ...enrollment, changed: false, rotation: null },
+      text: `✓ ${described.Name} in ${region} is already enrolled: ${settings}. Nothing changed.`,
     };
   }
   const rotateImmediately = options.rotateImmediately !== false;
@@ -129,18 +129,10 @@ export const runEnroll = async (
     // Without an immediate rotation, Secrets Manager only tests the function: nothing to wait for.
     wait: rotateImmediately && options.wait !== false,
   });
-  const enrolled = `✓ enrolled ${described.Name} in ${region}: ${functionArn}, ${expression}${options.window === undefined ? '' : ` window ${options.window}`}`;
+  const enrolled = `✓ enrolled ${described.Name} in ${region}: ${settings}`;
   return {
     exitCode: rotation.exitCode,
-    json: {
-      secret: described.Name,
-      arn: described.ARN,
-      region,
-      function: functionArn,
-      rules,
-      changed: true,
-      rotation: rotateImmediately ? rotation.json : null,
-    },
+    json: { ...enrollment, changed: true, rotation: rotateImmediately ? rotation.json : null },
     text: rotateImmediately
       ? `${enrolled}\n${rotation.text}`
       : `${enrolled}\n  no rotation now: Secrets Manager tests the function (testSecret) and rotates on the schedule`,

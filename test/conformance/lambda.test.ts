@@ -11,6 +11,7 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf } from '#test/helpers/sdk-failure.js';
 import { type ConformanceTarget, openConformanceTarget } from './endpoint.js';
 
 const MISSING = `rotasync-conformance-${randomBytes(4).toString('hex')}-missing`;
@@ -31,16 +32,6 @@ afterAll(async () => {
   lambda.destroy();
   await target.close();
 });
-
-const failureOf = async (call: Promise<unknown>) => {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('the call succeeded');
-};
 
 describe('Lambda: a function that does not exist', () => {
   it('Invoke answers ResourceNotFoundException (404) naming the function ARN, for every invocation type', async () => {

@@ -75,10 +75,31 @@ const invocations = (): { fn: string; region: string; input: Record<string, unkn
 
 const at = (): string[] => ['--endpoint', cloud.endpoint, '--function-prefix', 'rotasync-standin-'];
 
+/** `rotasync drill` in us-west-2, plus `extra`. */
+const drill = (...extra: string[]) => runCli(['drill', '--region', 'us-west-2', ...at(), ...extra]);
+
+/** `rotasync failover` to us-west-2, confirmed, plus `extra`. */
+const failover = (...extra: string[]) =>
+  runCli(['failover', '--region', 'us-west-2', '--confirm', 'us-west-2', ...at(), ...extra]);
+
+/** `rotasync failback` of us-east-1 from us-west-2, confirmed, plus `extra`. */
+const failback = (...extra: string[]) =>
+  runCli([
+    'failback',
+    '--region',
+    'us-east-1',
+    '--confirm',
+    'us-east-1',
+    '--primary-region',
+    'us-west-2',
+    ...at(),
+    ...extra,
+  ]);
+
 describe('rotasync drill', () => {
   it('invokes drill in the Region with failOnProblems false and exits 0 when ready', async () => {
     // Act
-    const run = await runCli(['drill', '--region', 'us-west-2', ...at()]);
+    const run = await drill();
 
     // Assess
     expect(run.exitCode, run.stderr).toBe(0);
@@ -96,23 +117,8 @@ describe('rotasync drill', () => {
 
   it('exits 1 when not ready, listing each problem, as text and as JSON', async () => {
     // Act
-    const text = await runCli([
-      'drill',
-      '--region',
-      'us-west-2',
-      '--secrets',
-      'prod/db/app,prod/db/stale',
-      ...at(),
-    ]);
-    const json = await runCli([
-      'drill',
-      '--region',
-      'us-west-2',
-      '--secrets',
-      'prod/db/stale',
-      ...at(),
-      '--json',
-    ]);
+    const text = await drill('--secrets', 'prod/db/app,prod/db/stale');
+    const json = await drill('--secrets', 'prod/db/stale', '--json');
 
     // Assess
     expect(text.exitCode).toBe(1);
@@ -133,7 +139,7 @@ describe('rotasync drill', () => {
   });
 
   it('passes a tag selector', async () => {
-    await runCli(['drill', '--region', 'us-west-2', '--tag', 'team=orders', ...at()]);
+    await drill('--tag', 'team=orders');
     expect(invocations()[0]?.input.secrets).toEqual({ tag: { key: 'team', value: 'orders' } });
   });
 });
@@ -141,14 +147,7 @@ describe('rotasync drill', () => {
 describe('rotasync failover', () => {
   it('invokes failover in the named Region with its confirmation and exits 0 when done', async () => {
     // Act
-    const run = await runCli([
-      'failover',
-      '--region',
-      'us-west-2',
-      '--confirm',
-      'us-west-2',
-      ...at(),
-    ]);
+    const run = await failover();
 
     // Assess
     expect(run.exitCode, run.stderr).toBe(0);
@@ -169,20 +168,14 @@ describe('rotasync failover', () => {
 
   it('invokes again while the function answers in-progress, showing progress, until done', async () => {
     // Act
-    const run = await runCli([
-      'failover',
-      '--region',
-      'us-west-2',
-      '--confirm',
-      'us-west-2',
+    const run = await failover(
       '--secrets',
       'prod/db/slow',
       '--interval',
       '10ms',
       '--progress',
-      ...at(),
       '--json',
-    ]);
+    );
 
     // Assess
     expect(run.exitCode, run.stderr).toBe(0);
@@ -199,20 +192,14 @@ describe('rotasync failover', () => {
 
   it('exits 4 when still in progress after --max-wait', async () => {
     // Act
-    const run = await runCli([
-      'failover',
-      '--region',
-      'us-west-2',
-      '--confirm',
-      'us-west-2',
+    const run = await failover(
       '--secrets',
       'prod/db/slow',
       '--interval',
       '10ms',
       '--max-wait',
       '0s',
-      ...at(),
-    ]);
+    );
 
     // Assess
     expect(run.exitCode).toBe(4);
@@ -222,16 +209,7 @@ describe('rotasync failover', () => {
   });
 
   it('exits 1 when the failover fails, with each error', async () => {
-    const run = await runCli([
-      'failover',
-      '--region',
-      'us-west-2',
-      '--confirm',
-      'us-west-2',
-      '--secrets',
-      'prod/db/failing',
-      ...at(),
-    ]);
+    const run = await failover('--secrets', 'prod/db/failing');
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(
       /prod\/db\/failing +failed: LoginRejectedError: the credentials were refused/,
@@ -240,16 +218,7 @@ describe('rotasync failover', () => {
 
   it('sends dryRun and reports what would happen', async () => {
     // Act
-    const run = await runCli([
-      'failover',
-      '--region',
-      'us-west-2',
-      '--confirm',
-      'us-west-2',
-      '--dry-run',
-      ...at(),
-      '--json',
-    ]);
+    const run = await failover('--dry-run', '--json');
 
     // Assess
     expect(run.exitCode).toBe(0);
@@ -280,16 +249,7 @@ describe('rotasync failover', () => {
 describe('rotasync failback', () => {
   it('invokes failback in the primary Region, naming the old one, and exits 0 when done', async () => {
     // Act
-    const run = await runCli([
-      'failback',
-      '--region',
-      'us-east-1',
-      '--confirm',
-      'us-east-1',
-      '--primary-region',
-      'us-west-2',
-      ...at(),
-    ]);
+    const run = await failback();
 
     // Assess
     expect(run.exitCode, run.stderr).toBe(0);
@@ -320,23 +280,9 @@ describe('rotasync failback', () => {
   });
 
   it('exits 1 for a secret changed after the failover, and overwrites it with --force', async () => {
-    // Prepare
-    const argv = [
-      'failback',
-      '--region',
-      'us-east-1',
-      '--confirm',
-      'us-east-1',
-      '--primary-region',
-      'us-west-2',
-      '--secrets',
-      'prod/db/changed',
-      ...at(),
-    ];
-
     // Act
-    const refused = await runCli(argv);
-    const forced = await runCli([...argv, '--force', '--json']);
+    const refused = await failback('--secrets', 'prod/db/changed');
+    const forced = await failback('--secrets', 'prod/db/changed', '--force', '--json');
 
     // Assess
     expect(refused.exitCode).toBe(1);
@@ -355,23 +301,8 @@ describe('rotasync failback', () => {
 describe('a function error', () => {
   it("exits 3 with the function's own error type and message", async () => {
     // Act
-    const text = await runCli([
-      'drill',
-      '--region',
-      'us-west-2',
-      '--secrets',
-      'prod/db/explode',
-      ...at(),
-    ]);
-    const json = await runCli([
-      'drill',
-      '--region',
-      'us-west-2',
-      '--secrets',
-      'prod/db/explode',
-      ...at(),
-      '--json',
-    ]);
+    const text = await drill('--secrets', 'prod/db/explode');
+    const json = await drill('--secrets', 'prod/db/explode', '--json');
 
     // Assess
     expect(text.exitCode).toBe(3);

@@ -20,6 +20,7 @@ import { createLocalLambda, type LocalLambda } from '#local-cloud/lambda/lambda-
 import type { LocalFunction } from '#local-cloud/lambda/serverless-config.js';
 import { PROJECT_ROOT } from '#local-cloud/stack.js';
 import type { LocalCloud } from '#local-cloud/types.js';
+import { failureOf } from '#test/helpers/sdk-failure.js';
 
 const ACCOUNT = '123456789012';
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -72,17 +73,6 @@ const json = (payload: Uint8Array | undefined): unknown =>
   JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8'));
 
 const encode = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
-
-/** The error an SDK call rejects with: its name, HTTP status and message. */
-const failureOf = async (call: Promise<unknown>) => {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('the call succeeded');
-};
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'rotasync-lambda-'));
