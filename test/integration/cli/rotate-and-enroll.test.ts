@@ -10,12 +10,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { everythingPrinted, runCli } from '#test/helpers/cli.js';
-import {
-  createPgUser,
-  postgresServer,
-  randomPassword,
-  uniqueName,
-} from '#test/helpers/databases.js';
+import { postgresServer, uniqueName } from '#test/helpers/databases.js';
+import { newPostgresLogin } from '#test/helpers/postgres-secret.js';
 import {
   pemFile,
   pgLogsIn,
@@ -51,21 +47,11 @@ const at = (): string[] => [
 
 /** A secret for a new PostgreSQL user; `userExists: false` makes every rotation fail. */
 const newSecret = async (options: { userExists?: boolean } = {}) => {
-  const server = postgresServer();
-  const username = uniqueName('cli');
-  const password = randomPassword();
-  passwords.push(password);
-  if (options.userExists !== false) await createPgUser(username, password);
+  const login = await newPostgresLogin(options);
+  passwords.push(login.password);
   const name = uniqueName('cli/db');
-  const arn = await harness.createSecret(name, {
-    engine: 'postgres',
-    host: server.host,
-    port: server.port,
-    username,
-    password,
-    dbname: 'postgres',
-  });
-  return { name, arn, username };
+  const arn = await harness.createSecret(name, login.value);
+  return { name, arn, username: login.username };
 };
 
 const describeSecret = (secretId: string) =>

@@ -12,12 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretStatus, StatusReport } from '#cli/commands/status.js';
 import { everythingPrinted, runCli } from '#test/helpers/cli.js';
-import {
-  createPgUser,
-  postgresServer,
-  randomPassword,
-  uniqueName,
-} from '#test/helpers/databases.js';
+import { postgresServer, uniqueName } from '#test/helpers/databases.js';
+import { newPostgresLogin } from '#test/helpers/postgres-secret.js';
 import {
   EUROPE,
   PRIMARY,
@@ -59,19 +55,9 @@ const status = (region: string = PRIMARY): string[] => [
 ];
 
 const databaseValue = async (options: { userExists?: boolean } = {}) => {
-  const server = postgresServer();
-  const username = uniqueName('cli');
-  const password = randomPassword();
-  passwords.push(password);
-  if (options.userExists !== false) await createPgUser(username, password);
-  return JSON.stringify({
-    engine: 'postgres',
-    host: server.host,
-    port: server.port,
-    username,
-    password,
-    dbname: 'postgres',
-  });
+  const login = await newPostgresLogin(options);
+  passwords.push(login.password);
+  return JSON.stringify(login.value);
 };
 
 const enroll = async (name: string, extra: string[] = []) =>
