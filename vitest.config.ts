@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (no network, fakes and mocked SDK clients), `integration` (real
-// PostgreSQL and MariaDB servers started by the global setup, the local cloud over HTTP), and
-// `conformance` (the local cloud's Secrets Manager API through the real SDK; it runs unchanged
-// against another endpoint when ROTASYNC_CONFORMANCE_ENDPOINT names one).
+// Four projects: `unit` (no network, fakes and mocked SDK clients), `integration` (real
+// PostgreSQL and MariaDB servers started by the global setup, the local cloud over HTTP),
+// `deploy` (the CloudFormation `serverless package` writes for each Region's stack, packaged
+// once per run by its global setup), and `conformance` (the local cloud's Secrets Manager API
+// through the real SDK; it runs unchanged against another endpoint when
+// ROTASYNC_CONFORMANCE_ENDPOINT names one).
 export default defineConfig({
   test: {
     // The JSON report feeds .ci/run's plain "N passed, N failed" line.
@@ -29,6 +31,16 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          globalSetup: ['test/deploy/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

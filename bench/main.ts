@@ -14,9 +14,9 @@ import { startMariadb } from '#local-cloud/databases/mariadb-server.js';
 import { startPostgres } from '#local-cloud/databases/postgres-server.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import { startLocalCloud } from '#local-cloud/index.js';
-import { startLocalStack } from '#local-cloud/stack.js';
 // The sweep's set-up is shared with its integration test (sweep-cost.test.ts), not copied.
-import { measureSweepReads } from '#test/helpers/replication-stack.js';
+import { measureSweepReads } from '#local-cloud/replication-stack.js';
+import { startLocalStack } from '#local-cloud/stack.js';
 import { measureThroughput } from './local-cloud-throughput.js';
 import { mariadbLoginCounter, postgresLoginCounter } from './login-counters.js';
 import { measureRotations, type RotationFigures } from './rotation.js';

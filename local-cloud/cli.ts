@@ -83,7 +83,7 @@ export const runCli = async (
   return cloud;
 };
 
-// Run when executed directly (`npm run local`), not when imported by the lead's wiring.
+// Run when executed directly (`npm run local`), not when imported by another module.
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
   runCli(process.argv.slice(2), process.env).catch((error: unknown) => {

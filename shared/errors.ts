@@ -1,30 +1,79 @@
 /**
- * Rotasync's error family. Every message names the secret, the step and the cause, never a
- * value: no password, secret string or connection string appears in a message or a `cause`.
+ * Rotasync's error family: every error a function throws is one of these. Every message names
+ * the secret, the step and the cause, never a value: no password, secret string or connection
+ * string appears in a message or a `cause`. Each class sets `name` as a literal (minified class
+ * names lie) and passes `cause` on. Sections: the base; bad input; rotation; the database;
+ * replication; AWS calls.
  */
+import type { ReplicationReport } from '#shared/replication/replicate-secret.js';
 
-/** Where an error happened: the secret (name or ARN) and the rotation step or operation. */
+/** Where an error happened: the secret (name or ARN), the step, and the AWS call that failed. */
 export interface ErrorWhere {
   readonly secretId?: string;
+  /** The rotation step, or what a function was doing (`replicate to eu-west-1`). */
   readonly step?: string;
+  /** The AWS call, e.g. `GetSecretValue in us-east-1`. */
+  readonly operation?: string;
 }
 
-const describeWhere = (where: ErrorWhere): string => {
-  const parts = [where.step, where.secretId && `secret ${where.secretId}`].filter(Boolean);
-  return parts.length > 0 ? `${parts.join(' for ')}: ` : '';
+/**
+ * `setSecret for secret app: GetSecretValue in us-east-1: `, or without a step
+ * `GetSecretValue in us-east-1 for secret app: `.
+ */
+const describeWhere = ({ secretId, step, operation }: ErrorWhere): string => {
+  const head = [step ?? operation, secretId && `secret ${secretId}`].filter(Boolean).join(' for ');
+  const tail = step === undefined ? undefined : operation;
+  return [head, tail]
+    .filter(Boolean)
+    .map((part) => `${part}: `)
+    .join('');
 };
 
-/** Base of every Rotasync error; `where` names the secret and step, never a value. */
+/**
+ * Base of every Rotasync error; `where` names the secret and step, never a value. Code deep
+ * down (an engine, an adapter) often does not know the secret or the step: the error boundary
+ * fills them in with {@link RotasyncError.locate}.
+ */
 export class RotasyncError extends Error {
-  public readonly where: ErrorWhere;
+  #where: ErrorWhere;
+  /** The message without its `where` prefix. */
+  readonly #detail: string;
 
   public constructor(message: string, where: ErrorWhere = {}, options?: ErrorOptions) {
     super(`${describeWhere(where)}${message}`, options);
-    this.where = where;
+    this.#where = where;
+    this.#detail = message;
     // A literal in every subclass: minified class names lie.
     this.name = 'RotasyncError';
   }
+
+  public get where(): ErrorWhere {
+    return this.#where;
+  }
+
+  /**
+   * Fills in what `where` knows and the error does not (what it knows already stays), and
+   * rewrites the message (and the stack's first line) to name it.
+   *
+   * @example
+   * error.locate({ secretId: event.SecretId, step: event.Step });
+   */
+  public locate(where: ErrorWhere): this {
+    const merged: ErrorWhere = {
+      ...(where.secretId === undefined ? {} : { secretId: where.secretId }),
+      ...(where.step === undefined ? {} : { step: where.step }),
+      ...Object.fromEntries(Object.entries(this.#where).filter(([, v]) => v !== undefined)),
+    };
+    const before = this.message;
+    this.#where = merged;
+    this.message = `${describeWhere(merged)}${this.#detail}`;
+    if (this.stack !== undefined) this.stack = this.stack.replace(before, this.message);
+    return this;
+  }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input and configuration
 
 /** The invocation event is malformed: a missing field, an unknown step, unprintable characters. */
 export class InvalidEventError extends RotasyncError {
@@ -34,6 +83,17 @@ export class InvalidEventError extends RotasyncError {
     super(message, where);
     this.field = field;
     this.name = 'InvalidEventError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rotation
+
+/** The secret named by the event (or by `masterarn`) does not exist. */
+export class SecretNotFoundError extends RotasyncError {
+  public constructor(where: ErrorWhere) {
+    super('the secret does not exist', where);
+    this.name = 'SecretNotFoundError';
   }
 }
 
@@ -88,11 +148,58 @@ export class DatabaseUnreachableError extends RotasyncError {
   }
 }
 
+/** The superuser secret named by `masterarn` is missing, unreadable or unusable. */
+export class SuperuserSecretError extends RotasyncError {
+  /** The superuser secret's id (the `masterarn` value; an ARN, not a secret value). */
+  public readonly superuserSecretId: string;
+
+  public constructor(
+    superuserSecretId: string,
+    problem: string,
+    where: ErrorWhere,
+    options?: ErrorOptions,
+  ) {
+    super(`the superuser secret ${superuserSecretId} (masterarn) ${problem}`, where, options);
+    this.superuserSecretId = superuserSecretId;
+    this.name = 'SuperuserSecretError';
+  }
+}
+
+/** A clone's privileges differ from its original's: it must not be promoted. */
+export class ClonePrivilegesError extends RotasyncError {
+  public readonly differences: readonly string[];
+
+  public constructor(
+    clone: string,
+    original: string,
+    differences: readonly string[],
+    where: ErrorWhere,
+  ) {
+    super(
+      `user ${clone} does not have exactly the privileges of ${original} (${differences.length} differences: ${differences.join('; ')}); it is not promoted, and the next setSecret copies them again`,
+      where,
+    );
+    this.differences = differences;
+    this.name = 'ClonePrivilegesError';
+  }
+}
+
 /** A step ran out of its time budget before the Lambda's own timeout. */
 export class StepTimeoutError extends RotasyncError {
   public constructor(message: string, where: ErrorWhere) {
     super(message, where);
     this.name = 'StepTimeoutError';
+  }
+}
+
+/**
+ * A call to another service or an unexpected fault, not a RotasyncError, failed inside a step:
+ * the message names the secret, the step and the original error's name and message.
+ */
+export class StepFailedError extends RotasyncError {
+  public constructor(cause: Error, where: ErrorWhere) {
+    super(`${cause.name}: ${cause.message}`, where, { cause });
+    this.name = 'StepFailedError';
   }
 }
 
@@ -104,13 +211,108 @@ export class ConfigurationError extends RotasyncError {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The database (thrown by the engines, which know neither the secret nor the step)
+
+/** A SQL statement failed; names its kind (never its text, which may hold a password). */
+export class StatementFailedError extends RotasyncError {
+  /** The kind of statement, e.g. `ALTER USER ... IDENTIFIED BY` or `set the password of "app"`. */
+  public readonly statement: string;
+  /** The server's SQLSTATE (PostgreSQL) or error code (MySQL), when it gave one. */
+  public readonly code: string | undefined;
+  /** MySQL's error number, when it gave one: callers branch on it. */
+  public readonly errno: number | undefined;
+
+  public constructor(
+    engine: string,
+    statement: string,
+    details: { readonly code?: string | undefined; readonly errno?: number | undefined },
+    options: ErrorOptions & { readonly cause: Error },
+  ) {
+    super(`${engine}: ${statement} failed: ${options.cause.message}`, {}, options);
+    this.statement = statement;
+    this.code = details.code;
+    this.errno = details.errno;
+    this.name = 'StatementFailedError';
+  }
+}
+
+/** A line of MySQL's `SHOW GRANTS` (or an account's TLS columns) could not be understood. */
+export class GrantParseError extends RotasyncError {
+  public constructor(problem: string) {
+    super(`SHOW GRANTS ${problem}`);
+    this.name = 'GrantParseError';
+  }
+}
+
+/** The database answered a query in a shape Rotasync does not know; nothing was changed by it. */
+export class UnexpectedAnswerError extends RotasyncError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
 /**
- * A call to another service (Secrets Manager, RDS) or an unexpected fault failed inside a step:
- * the message names the secret, the step and the original error's name and message.
+ * The database's users are not as the rotation needs them (no such role or account, accounts
+ * that cannot be listed, a user name or password the server cannot hold).
  */
-export class StepFailedError extends RotasyncError {
-  public constructor(cause: Error, where: ErrorWhere) {
-    super(`${cause.name}: ${cause.message}`, where, { cause });
-    this.name = 'StepFailedError';
+export class DatabaseUserError extends RotasyncError {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseUserError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replication
+
+/** One or more Regions failed; the report says which and why. */
+export class ReplicationFailedError extends RotasyncError {
+  public readonly report: ReplicationReport;
+
+  public constructor(report: ReplicationReport) {
+    const failed = report.regions.filter((result) => result.status === 'failed');
+    const list = failed.map((result) => `${result.region} (${result.error ?? 'unknown'})`);
+    super(`replication failed in ${list.join(', ')}`, {
+      secretId: report.secretId,
+      step: 'replicate',
+    });
+    this.report = report;
+    this.name = 'ReplicationFailedError';
+  }
+}
+
+/** A replica could not be brought in line: it is not ours, it is being deleted, or it raced. */
+export class ReplicaConflictError extends RotasyncError {
+  public constructor(message: string, secretId: string, region: string) {
+    super(message, { secretId, step: `replicate to ${region}` });
+    this.name = 'ReplicaConflictError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS calls
+
+/**
+ * An AWS call failed after the SDK's own retries (shared/aws/clients.ts): names the service's
+ * error code, the operation and its Region, never a value. `transient` says the code was one the
+ * SDK retries (throttling, 5xx, network), so a later attempt may succeed.
+ */
+export class AwsCallError extends RotasyncError {
+  public readonly service: string;
+  public readonly code: string;
+  public readonly transient: boolean;
+
+  public constructor(
+    call: { readonly service: string; readonly code: string; readonly transient: boolean },
+    where: ErrorWhere,
+    options?: ErrorOptions,
+  ) {
+    super(`${call.service} answered ${call.code}`, where, options);
+    this.service = call.service;
+    this.code = call.code;
+    this.transient = call.transient;
+    this.name = 'AwsCallError';
   }
 }

@@ -1,42 +1,31 @@
 /**
  * The reconcile Lambda, run on a schedule (input `{ "dryRun": true }` to only report). Wiring
- * only; the sweep's Region is the function's own (AWS_REGION). ROTASYNC_RECONCILE_WRITES_PER_SECOND
- * (default 10) paces its write calls.
+ * only: clients are made once per container and reused while it is warm; endpoints come from
+ * the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
-import { ConfigurationError } from '#shared/errors.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
-import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
-import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
-import { type ReconcileReport, reconcile } from './reconcile.js';
+import { buildReconcileHandler } from './build-handler.js';
+import { readReconcileConfig } from './config.js';
 import { TokenBucket } from './token-bucket.js';
 
+const { region, writesPerSecond } = readReconcileConfig(process.env);
 const knownValues = new KnownValues();
-const region = process.env.AWS_REGION ?? '';
-const writesPerSecond = Number(process.env.ROTASYNC_RECONCILE_WRITES_PER_SECOND ?? '10');
-if (region === '' || !(writesPerSecond > 0)) {
-  throw new ConfigurationError(
-    'AWS_REGION and a positive ROTASYNC_RECONCILE_WRITES_PER_SECOND are required',
-  );
-}
-const deps = {
-  store: rememberingReplicaStore(createSecretsManagerReplicaStore(), knownValues),
-  rds: new RdsApiDirectory(),
-  config: loadReplicationConfig(process.env),
-  writeBucket: new TokenBucket(writesPerSecond),
-};
+const stores = secretsManagerStores();
 
 /** The Lambda entry point (functions/reconcile/handler.handler). */
-export const handler = middy<{ readonly dryRun?: unknown } | null, ReconcileReport>()
-  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
-  .use(errorBoundary({ logger, knownValues }))
-  .handler(async (event) => {
-    const report = await reconcile(region, { dryRun: event?.dryRun === true }, deps);
-    logger.info('reconcile finished', { report });
-    return report;
-  });
+export const handler = buildReconcileHandler({
+  deps: {
+    store: (storeRegion) => rememberingStore(stores(storeRegion), knownValues),
+    rds: new RdsApiDirectory(),
+    config: loadReplicationConfig(process.env),
+    writeBucket: new TokenBucket(writesPerSecond),
+  },
+  region,
+  logger,
+  knownValues,
+});

@@ -1,42 +1,30 @@
-/** Wraps a ReplicaStore so every write call first takes a token from a shared bucket. */
-import type { RegionalSecrets, ReplicaStore } from '#shared/aws/replica-store.js';
+/** Paces a sweep's Secrets Manager writes: each write call first takes a token from one bucket. */
+import { decorate } from '#shared/aws/decorate.js';
+import type { SecretStores } from '#shared/aws/secret-store.js';
 import type { TokenBucket } from './token-bucket.js';
 
-/** The same store, with create/putValue/promote/tag/remove paced by `bucket`; reads are not. */
-export const rateLimitWrites = (store: ReplicaStore, bucket: TokenBucket): ReplicaStore => {
-  const wrapped = new Map<string, RegionalSecrets>();
-  return (region) => {
-    const known = wrapped.get(region);
-    if (known !== undefined) return known;
-    const inner = store(region);
-    const limited: RegionalSecrets = {
-      region: inner.region,
-      describe: (id) => inner.describe(id),
-      readCurrent: (id) => inner.readCurrent(id),
-      readCurrentBatch: (ids) => inner.readCurrentBatch(ids),
-      list: (options) => inner.list(options),
-      create: async (secret) => {
-        await bucket.take();
-        return inner.create(secret);
-      },
-      putValue: async (id, token, value) => {
-        await bucket.take();
-        return inner.putValue(id, token, value);
-      },
-      promote: async (id, versionId, from) => {
-        await bucket.take();
-        return inner.promote(id, versionId, from);
-      },
-      tag: async (id, tags) => {
-        await bucket.take();
-        return inner.tag(id, tags);
-      },
-      remove: async (id, days) => {
-        await bucket.take();
-        return inner.remove(id, days);
-      },
+/**
+ * The same stores, with create/putValue/promote/tag/remove paced by `bucket` (shared by every
+ * Region); reads are not paced.
+ *
+ * @example
+ * const paced = rateLimitWrites(stores, new TokenBucket(10));
+ */
+export const rateLimitWrites =
+  (stores: SecretStores, bucket: TokenBucket): SecretStores =>
+  (region) => {
+    const paced = async <A extends unknown[], R>(
+      original: (...args: A) => Promise<R>,
+      ...args: A
+    ): Promise<R> => {
+      await bucket.take();
+      return original(...args);
     };
-    wrapped.set(region, limited);
-    return limited;
+    return decorate(stores(region), {
+      create: paced,
+      putValue: paced,
+      promote: paced,
+      tag: paced,
+      remove: paced,
+    });
   };
-};

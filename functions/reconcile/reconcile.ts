@@ -10,8 +10,9 @@
  * from a bucket (default 10/s), leaving most of the 50/s write quota to rotations.
  */
 
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
-import type { CurrentValue, ReplicaStore, StoredSecret } from '#shared/aws/replica-store.js';
+import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { SecretMetadata, SecretStores, SecretValue } from '#shared/aws/secret-store.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {
   parseSecretObject,
@@ -19,7 +20,6 @@ import {
   rewriteEndpoint,
 } from '#shared/replication/endpoint-rewrite.js';
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
-import { defaultRetryPolicy, withRetry } from '#shared/replication/retry.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
 import { rateLimitWrites } from './rate-limited-store.js';
@@ -88,8 +88,8 @@ const withoutEndpoint = (secret: Record<string, unknown>): Record<string, unknow
 
 /** Classifies a replica's value against the expected one; `undefined` means in sync. */
 const compare = (
-  expected: CurrentValue['value'],
-  actual: CurrentValue['value'],
+  expected: SecretValue['value'],
+  actual: SecretValue['value'],
 ): 'stale-value' | 'wrong-endpoint' | undefined => {
   if (expected.reveal() === actual.reveal()) return undefined;
   const want = parseSecretObject(expected);
@@ -102,7 +102,9 @@ const compare = (
 };
 
 /** RDS lookups memoised for one sweep: many secrets name the same database. */
-const memoise = (rds: RdsDirectory): RdsDirectory => {
+const memoise = (
+  rds: Pick<RdsDirectory, 'findReplicaEndpoint'>,
+): Pick<RdsDirectory, 'findReplicaEndpoint'> => {
   const seen = new Map<string, Promise<DbEndpoint | undefined>>();
   return {
     findReplicaEndpoint: (source: string, locator: DatabaseLocator, target: string) => {
@@ -123,7 +125,7 @@ const memoise = (rds: RdsDirectory): RdsDirectory => {
 };
 
 interface Pair {
-  readonly secret: StoredSecret;
+  readonly secret: SecretMetadata;
   readonly region: string;
 }
 
@@ -133,13 +135,12 @@ interface Pair {
  * that the role's `secret:<prefix>*` would refuse, so the sweep never reads it.
  */
 const listAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
   prefix: string,
   tagKey?: string,
-): Promise<StoredSecret[]> => {
-  const all: StoredSecret[] = [];
+): Promise<SecretMetadata[]> => {
+  const all: SecretMetadata[] = [];
   let nextToken: string | undefined;
   do {
     const options = {
@@ -147,7 +148,7 @@ const listAll = async (
       ...(prefix === '' ? {} : { namePrefix: prefix }),
       ...(nextToken === undefined ? {} : { nextToken }),
     };
-    const page = await retry(() => store(region).list(options));
+    const page = await store(region).list(options);
     all.push(
       ...page.secrets.filter((secret) =>
         isUnderPrefix(secret.arn === '' ? secret.name : secret.arn, prefix),
@@ -159,14 +160,13 @@ const listAll = async (
 };
 
 const readAll = async (
-  store: ReplicaStore,
+  store: SecretStores,
   region: string,
   ids: readonly string[],
-  retry: <T>(run: () => Promise<T>) => Promise<T>,
-): Promise<Map<string, CurrentValue | undefined>> => {
-  const values = new Map<string, CurrentValue | undefined>();
+): Promise<Map<string, SecretValue | undefined>> => {
+  const values = new Map<string, SecretValue | undefined>();
   for (const batch of chunks([...new Set(ids)], BATCH)) {
-    const found = await retry(() => store(region).readCurrentBatch(batch));
+    const found = await store(region).readCurrentBatch(batch);
     for (const [id, value] of found) values.set(id, value);
   }
   return values;
@@ -182,15 +182,13 @@ export const reconcile = async (
   deps: ReconcileDeps,
 ): Promise<ReconcileReport> => {
   const dryRun = options.dryRun === true;
-  const policy = deps.retry ?? defaultRetryPolicy;
-  const retry = <T>(run: () => Promise<T>): Promise<T> => withRetry(run, policy);
   const rds = memoise(deps.rds);
   const bucket = deps.writeBucket ?? new TokenBucket(10);
   const writeStore = rateLimitWrites(deps.store, bucket);
   const errors: { secret: string; error: string }[] = [];
 
   const prefix = deps.config.replicatedSecretPrefix;
-  const sources = await listAll(deps.store, sourceRegion, retry, prefix);
+  const sources = await listAll(deps.store, sourceRegion, prefix);
   const pairs: Pair[] = [];
   for (const secret of sources) {
     try {
@@ -201,12 +199,9 @@ export const reconcile = async (
       errors.push({ secret: secret.arn, error: describeError(error) });
     }
   }
-  const sourceValues = await readAll(
-    deps.store,
-    sourceRegion,
-    [...new Set(pairs.map((pair) => pair.secret.arn))],
-    retry,
-  );
+  const sourceValues = await readAll(deps.store, sourceRegion, [
+    ...new Set(pairs.map((pair) => pair.secret.arn)),
+  ]);
   const regions = [
     ...new Set([...pairs.map((pair) => pair.region), ...deps.config.defaultRegions]),
   ].filter((region) => region !== sourceRegion);
@@ -220,7 +215,6 @@ export const reconcile = async (
       deps.store,
       region,
       here.map((pair) => pair.secret.name),
-      retry,
     );
     for (const pair of here) {
       const source = sourceValues.get(pair.secret.arn);
@@ -249,7 +243,7 @@ export const reconcile = async (
     }
     // Replicas whose source is gone or no longer replicates here.
     const wanted = new Set(here.map((pair) => pair.secret.arn));
-    const replicas = await listAll(deps.store, region, retry, prefix, SOURCE_ARN_TAG);
+    const replicas = await listAll(deps.store, region, prefix, SOURCE_ARN_TAG);
     for (const replica of replicas) {
       const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
       if (sourceArn.split(':')[3] !== sourceRegion || wanted.has(sourceArn)) continue;
@@ -266,7 +260,7 @@ export const reconcile = async (
       if (item.reason === 'extra-replica') {
         if (!deps.config.replicateDeletes) return item;
         const name = extraNames.get(`${item.region}|${item.secret}`) ?? item.secret;
-        await retry(() => writeStore(item.region).remove(name, deps.config.recoveryWindowInDays));
+        await writeStore(item.region).remove(name, deps.config.recoveryWindowInDays);
         return { ...item, repaired: true };
       }
       await replicateSecret(

@@ -43,6 +43,8 @@ export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHa
             ? { secretId: event.secretId, change: event.kind, region: event.region }
             : { ignored: event.reason },
         logger,
+        where: (event) =>
+          event.outcome === 'change' ? { secretId: event.secretId, step: 'replicate' } : undefined,
       }),
     )
     .use(errorBoundary({ logger, knownValues }))

@@ -3,20 +3,21 @@
  * clients are made once per container and reused while it is warm; endpoints come from the
  * SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
-import { RdsApiDirectory } from '#shared/aws/rds-directory.js';
-import { createSecretsManagerReplicaStore } from '#shared/aws/replica-store.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
+import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
-import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { buildReplicateHandler } from './build-handler.js';
 
 const knownValues = new KnownValues();
+const stores = secretsManagerStores();
 
 /** The Lambda entry point (functions/replicate/handler.handler). */
 export const handler = buildReplicateHandler({
   deps: {
-    store: rememberingReplicaStore(createSecretsManagerReplicaStore(), knownValues),
+    store: (region) => rememberingStore(stores(region), knownValues),
     rds: new RdsApiDirectory(),
     config: loadReplicationConfig(process.env),
   },

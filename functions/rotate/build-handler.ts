@@ -10,7 +10,7 @@ import { parseRotationEvent, type RotationEvent } from '#shared/inputs/rotation-
 import type { KnownValues } from '#shared/known-values.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { parseEvent } from '#shared/middleware/parse-event.js';
-import type { RotateDeps } from './deps.js';
+import { type RotateDeps, whereOf } from './deps.js';
 import { rotate } from './rotate.js';
 
 /** What the chain is built from. */
@@ -46,9 +46,9 @@ export const buildRotateHandler = ({
           secretId: event.SecretId,
           step: event.Step,
           token: event.ClientRequestToken,
-          strategy: deps.strategy.name,
         }),
         logger,
+        where: whereOf,
       }),
     )
     // Registered last so its onError runs first, before Powertools resets the log keys.

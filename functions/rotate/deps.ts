@@ -6,6 +6,7 @@ import type { SecretMetadata, SecretStore } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
 import type { ConnectOptions, Engine } from '#shared/engines/engine.js';
 import type { ErrorWhere } from '#shared/errors.js';
+import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { RotationEvent } from '#shared/inputs/rotation-event.js';
 import type { PasswordPolicy } from '#shared/passwords.js';
 import type { Sensitive } from '#shared/sensitive.js';
@@ -14,14 +15,19 @@ import type { Strategy } from './strategies/strategy.js';
 /** The few log calls steps make: identifiers and outcomes, never values. */
 export interface StepLog {
   info(message: string, ...attributes: Record<string, unknown>[]): void;
+  /** Adds keys to every later log line of the invocation. */
+  appendKeys(keys: Record<string, string>): void;
 }
+
+/** The Secrets Manager calls a rotation makes. */
+export type RotationStore = Pick<SecretStore, 'describe' | 'read' | 'putValue' | 'promote'>;
 
 /** Everything the rotation steps use. */
 export interface RotateDeps {
-  readonly store: SecretStore;
+  readonly store: RotationStore;
   readonly engineFor: (engineField: string) => Engine;
-  /** Chosen per secret inside (see strategies/by-secret.ts): steps never branch on it. */
-  readonly strategy: Strategy;
+  /** The strategy for a secret (strategies/by-secret.ts): steps never branch on it. */
+  readonly strategyFor: (secret: DatabaseSecret) => Strategy;
   /** The function's default policy (environment); a secret's tags may narrow it. */
   readonly passwordPolicy: PasswordPolicy;
   /** A new password by `policy`. */

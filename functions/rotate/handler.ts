@@ -2,16 +2,16 @@
  * The rotation Lambda (single user, or alternating users for secrets with `masterarn`). Wiring
  * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { RdsApiEndpointLookup } from '#shared/aws/rds-endpoint-lookup.js';
+import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
-import { SecretsManagerStore } from '#shared/aws/secrets-manager-store.js';
-import { readRotateConfig } from '#shared/config.js';
+import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
+
 import { engineFor } from '#shared/engines/index.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { createPasswordGenerator } from '#shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
+import { readRotateConfig } from './config.js';
 import { alternatingUsers } from './strategies/alternating-users.js';
 import { strategyBySecret } from './strategies/by-secret.js';
 import { singleUser } from './strategies/single-user.js';
@@ -21,17 +21,17 @@ const config = readRotateConfig(process.env);
 const knownValues = new KnownValues();
 // No endpoint here: the SDK reads AWS_ENDPOINT_URL_SECRETS_MANAGER (and _RDS) itself. The
 // remembering store also reads the superuser secrets, so their passwords are scrubbed too.
-const store = rememberingStore(new SecretsManagerStore(new SecretsManagerClient({})), knownValues);
+const store = rememberingStore(secretsManagerStores()(process.env.AWS_REGION), knownValues);
 
 /** The Lambda entry point (functions/rotate/handler.handler). */
 export const handler = buildRotateHandler({
   deps: {
     store,
     engineFor,
-    strategy: strategyBySecret({
+    strategyFor: strategyBySecret({
       singleUser,
       alternatingUsers: alternatingUsers({
-        superusers: superuserSecrets(store, new RdsApiEndpointLookup()),
+        superusers: superuserSecrets(store, new RdsApiDirectory()),
         engineFor,
       }),
     }),

@@ -29,7 +29,11 @@
  */
 import { Stage } from '#shared/aws/secret-store.js';
 import { type Deadline, ensureTimeLeft } from '#shared/deadline.js';
-import { RotationNotEnabledError, VersionNotPendingError } from '#shared/errors.js';
+import {
+  RotationNotEnabledError,
+  SecretNotFoundError,
+  VersionNotPendingError,
+} from '#shared/errors.js';
 import type { RotationEvent, RotationStep } from '#shared/inputs/rotation-event.js';
 import { type RotateDeps, type Step, whereOf } from './deps.js';
 import { createSecret } from './steps/create-secret.js';
@@ -45,7 +49,8 @@ const STEPS: Record<RotationStep, Step<RotateDeps>> = {
 };
 
 /**
- * Runs one rotation step. First DescribeSecret: rotation disabled → RotationNotEnabledError;
+ * Runs one rotation step. First DescribeSecret: no such secret → SecretNotFoundError; rotation
+ * disabled → RotationNotEnabledError;
  * token not a version or not AWSPENDING → VersionNotPendingError; token already AWSCURRENT →
  * done (a late retry of a finished rotation). Then the step, within `deadline`.
  */
@@ -57,6 +62,7 @@ export const rotate = async (
   const where = whereOf(event);
   const token = event.ClientRequestToken;
   const metadata = await deps.store.describe(event.SecretId);
+  if (metadata === undefined) throw new SecretNotFoundError(where);
   if (!metadata.rotationEnabled) throw new RotationNotEnabledError(where);
   const stages = metadata.versions[token];
   if (stages === undefined) {

@@ -3,7 +3,7 @@ import type { Deadline } from '#shared/deadline.js';
 import type { ErrorWhere } from '#shared/errors.js';
 import type { RotationEvent } from '#shared/inputs/rotation-event.js';
 import type { RotateDeps } from './deps.js';
-import { readCurrent, readPreviousIfUsable } from './secrets.js';
+import { readPreviousIfUsable } from './secrets.js';
 import { openSessions } from './sessions.js';
 import type { StrategyContext } from './strategies/strategy.js';
 
@@ -20,6 +20,5 @@ export const strategyContext = (
   where,
   sessions: openSessions(deps, deadline, where),
   readPrevious: () => readPreviousIfUsable(deps.store, event.SecretId, where),
-  readOther: (secretId) => readCurrent(deps.store, secretId, { ...where, secretId }),
   log: deps.log,
 });

@@ -9,33 +9,18 @@
  * Any other outcome (missing, unreadable, not JSON, unusable) is a SuperuserSecretError that names
  * the superuser secret and never its value; nothing is changed before it is thrown.
  */
-import type { RdsEndpointLookup, RdsResourceKind } from '#shared/aws/rds-endpoint-lookup.js';
+import type { RdsDirectory, RdsResourceKind } from '#shared/aws/rds-directory.js';
 import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
 import type { DbCredentials, TlsMode } from '#shared/engines/engine.js';
-import { type ErrorWhere, RotasyncError, SecretFormatError } from '#shared/errors.js';
+import { isSecretEngine, type SecretEngine } from '#shared/engines/secret-engines.js';
 import {
-  parseDatabaseSecret,
-  SECRET_ENGINES,
-  type SecretEngine,
-} from '#shared/inputs/database-secret.js';
+  AwsCallError,
+  type ErrorWhere,
+  SecretFormatError,
+  SuperuserSecretError,
+} from '#shared/errors.js';
+import { parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { Sensitive } from '#shared/sensitive.js';
-
-/** The superuser secret named by `masterarn` is missing, unreadable or unusable. */
-export class SuperuserSecretError extends RotasyncError {
-  /** The superuser secret's id (the `masterarn` value; an ARN, not a secret value). */
-  public readonly superuserSecretId: string;
-
-  public constructor(
-    superuserSecretId: string,
-    problem: string,
-    where: ErrorWhere,
-    options?: ErrorOptions,
-  ) {
-    super(`the superuser secret ${superuserSecretId} (masterarn) ${problem}`, where, options);
-    this.superuserSecretId = superuserSecretId;
-    this.name = 'SuperuserSecretError';
-  }
-}
 
 /** A usable superuser: its credentials and where it says the database listens. */
 export interface SuperuserSecret {
@@ -70,24 +55,25 @@ const MAX_RDS_ARN_LENGTH = 256;
 // RDS calls Aurora MySQL 1 (MySQL 5.6 compatible) just `aurora`.
 const RDS_ENGINE_ALIASES: Readonly<Record<string, SecretEngine>> = { aurora: 'aurora-mysql' };
 
-const isSecretEngine = (value: string): value is SecretEngine =>
-  (SECRET_ENGINES as readonly string[]).includes(value);
-
 const isRecord = (input: unknown): input is Record<string, unknown> =>
   typeof input === 'object' && input !== null && !Array.isArray(input);
 
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'error');
+/** The service's error code for an AWS failure, else the error's name. */
+const errorName = (error: unknown): string => {
+  if (error instanceof AwsCallError) return error.code;
+  return error instanceof Error ? error.name : 'error';
+};
 
 /**
  * SuperuserSecrets over the rotation's SecretStore (the remembering one, so the superuser's
  * password is scrubbed from any error) and an RDS lookup for RDS-managed master secrets.
  *
  * @example
- * const superusers = superuserSecrets(store, new RdsApiEndpointLookup());
+ * const superusers = superuserSecrets(store, new RdsApiDirectory());
  */
 export const superuserSecrets = (
   store: Pick<SecretStore, 'read' | 'describe'>,
-  rds: RdsEndpointLookup,
+  rds: Pick<RdsDirectory, 'endpointOf'>,
 ): SuperuserSecrets => {
   const fail = (arn: string, problem: string, where: ErrorWhere, cause?: unknown): never => {
     throw new SuperuserSecretError(
@@ -162,12 +148,13 @@ export const superuserSecrets = (
   };
 
   const rdsTagOf = async (arn: string, where: ErrorWhere) => {
-    let tags: Readonly<Record<string, string>>;
+    let tags: Readonly<Record<string, string>> | undefined;
     try {
-      tags = (await store.describe(arn)).tags;
+      tags = (await store.describe(arn))?.tags;
     } catch (error) {
       return fail(arn, `could not be described (${errorName(error)})`, where, error);
     }
+    if (tags === undefined) return fail(arn, 'does not exist', where);
     for (const [key, value] of Object.entries(tags)) {
       const kind = RDS_TAGS[key.toLowerCase()];
       if (kind === undefined) continue;
@@ -189,7 +176,7 @@ export const superuserSecrets = (
     where: ErrorWhere,
   ): Promise<SuperuserSecret> => {
     const { kind, rdsArn } = await rdsTagOf(arn, where);
-    let endpoint: Awaited<ReturnType<RdsEndpointLookup['endpointOf']>>;
+    let endpoint: Awaited<ReturnType<RdsDirectory['endpointOf']>>;
     try {
       endpoint = await rds.endpointOf(kind, rdsArn);
     } catch (error) {

@@ -1,6 +1,8 @@
 /**
  * Turns the local cloud's API call records into the EventBridge events AWS would deliver for
- * them, in the documented shapes (shared/context/aws-facts.md §3):
+ * them, in the documented shapes
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html,
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-eventbridge.html):
  * - `AWS API Call via CloudTrail` for each changing call (requestParameters in CloudTrail's
  *   camelCase, `responseElements.arn`);
  * - `Secret Label Updated` when a label other than AWSPENDING/AWSPREVIOUS moves to a version;

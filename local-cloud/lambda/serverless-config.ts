@@ -5,7 +5,7 @@
  * Only the variable forms Rotasync's configuration uses are resolved: `${file(path)}`,
  * `${self:a.b}`, `${opt:stage|region, default}`, `${param:name, default}`, `${sls:stage}`,
  * `${aws:region}` and `${aws:accountId}`. Anything else is an error, so a new form is noticed here
- * rather than silently passed through.
+ * rather than silently passed through. A function's `vpc` is left out (deployment only).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -149,7 +149,12 @@ class VariableResolver {
     if (Array.isArray(node)) return node.map((item) => this.resolve(item, baseDir));
     if (isRecord(node)) {
       const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(node)) out[key] = this.resolve(value, baseDir);
+      for (const [key, value] of Object.entries(node)) {
+        // Deployment-only: a function's VPC comes from deploy/settings.cjs at package time, and
+        // the local cloud runs every function on this host.
+        if (key === 'vpc') continue;
+        out[key] = this.resolve(value, baseDir);
+      }
       return out;
     }
     return node;

@@ -4,6 +4,7 @@
  */
 import type { KnownValues } from '#shared/known-values.js';
 import type { Sensitive } from '#shared/sensitive.js';
+import { decorate } from './decorate.js';
 import type { SecretStore } from './secret-store.js';
 
 const rememberSecret = (knownValues: KnownValues, value: Sensitive<string>): void => {
@@ -20,21 +21,34 @@ const rememberSecret = (knownValues: KnownValues, value: Sensitive<string>): voi
 };
 
 /**
- * Wraps `store` so each value read or written is remembered in `knownValues`.
+ * `store` with each value read or written remembered in `knownValues`.
  *
  * @example
- * const store = rememberingStore(new SecretsManagerStore(client), knownValues);
+ * const store = rememberingStore(secretsManagerStores()(), knownValues);
  */
-export const rememberingStore = (store: SecretStore, knownValues: KnownValues): SecretStore => ({
-  describe: (secretId) => store.describe(secretId),
-  read: async (secretId, stage, versionId) => {
-    const version = await store.read(secretId, stage, versionId);
-    if (version !== undefined) rememberSecret(knownValues, version.value);
-    return version;
-  },
-  putPending: (secretId, token, value, rotationToken) => {
-    rememberSecret(knownValues, value);
-    return store.putPending(secretId, token, value, rotationToken);
-  },
-  promote: (secretId, token, fromVersionId) => store.promote(secretId, token, fromVersionId),
-});
+export const rememberingStore = <S extends Partial<SecretStore>>(
+  store: S,
+  knownValues: KnownValues,
+): S =>
+  decorate(store as Partial<SecretStore>, {
+    read: async (original, ...args) => {
+      const version = await original(...args);
+      if (version !== undefined) rememberSecret(knownValues, version.value);
+      return version;
+    },
+    readCurrentBatch: async (original, secretIds) => {
+      const values = await original(secretIds);
+      for (const value of values.values()) {
+        if (value !== undefined) rememberSecret(knownValues, value.value);
+      }
+      return values;
+    },
+    putValue: (original, secretId, token, value, options) => {
+      rememberSecret(knownValues, value);
+      return original(secretId, token, value, options);
+    },
+    create: (original, secret) => {
+      rememberSecret(knownValues, secret.value);
+      return original(secret);
+    },
+  }) as S;

@@ -1,3 +1,10 @@
+/**
+ * The Secrets Manager port: every call Rotasync makes, in the shapes its logic needs. Steps and
+ * replication depend on the slice they use (`Pick<SecretStore, 'describe' | 'read'>`), so fakes
+ * stay small. Only the adapter (secrets-manager-store.ts) knows the SDK: a missing secret or
+ * version reads as `undefined`, every other failure is an AwsCallError.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Operations.html
+ */
 import type { Sensitive } from '#shared/sensitive.js';
 
 /** The staging labels Secrets Manager gives meaning to. */
@@ -7,49 +14,110 @@ export const Stage = {
   Previous: 'AWSPREVIOUS',
 } as const;
 
-/** What DescribeSecret tells about a secret, in the shape the rotation steps need. */
+/** What DescribeSecret or a ListSecrets entry tells about a secret; never its value. */
 export interface SecretMetadata {
   readonly arn: string;
   readonly name: string;
-  readonly rotationEnabled: boolean;
-  /** Version id → its staging labels, as in DescribeSecret's `VersionIdsToStages`. */
-  readonly versions: Readonly<Record<string, readonly string[]>>;
+  readonly description?: string;
+  readonly kmsKeyId?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** Version id → its staging labels (DescribeSecret's `VersionIdsToStages`). */
+  readonly versions: Readonly<Record<string, readonly string[]>>;
+  /** The version holding AWSCURRENT, when one does. */
+  readonly currentVersionId?: string;
+  /** Scheduled for deletion (DeletedDate set). */
+  readonly deleted: boolean;
+  /** As the official templates read RotationEnabled: only an explicit `false` is off. */
+  readonly rotationEnabled: boolean;
 }
 
 /** One version of a secret with its value. */
-export interface SecretVersion {
+export interface SecretValue {
+  readonly arn: string;
+  readonly name: string;
   readonly versionId: string;
-  readonly value: Sensitive<string>;
   readonly stages: readonly string[];
+  readonly createdDate: Date;
+  readonly value: Sensitive<string>;
 }
 
-/**
- * The Secrets Manager port of the rotation steps. Only its adapter knows the SDK: a missing
- * version reads as `undefined`, never as an SDK exception.
- */
+/** What CreateSecret needs. */
+export interface NewSecret {
+  readonly name: string;
+  /** The first version's ClientRequestToken. */
+  readonly token: string;
+  readonly value: Sensitive<string>;
+  readonly kmsKeyId?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** How PutSecretValue stages a value; default: AWSCURRENT, as the service does. */
+export interface PutOptions {
+  readonly stages?: readonly string[];
+  /** The RotationToken Secrets Manager passed to the rotation function. */
+  readonly rotationToken?: string;
+}
+
+/** What {@link SecretStore.list} filters on, and where it continues. */
+export interface ListOptions {
+  readonly tagKey?: string;
+  /** A name prefix (non-empty, no leading `!`, which would negate the filter). */
+  readonly namePrefix?: string;
+  readonly nextToken?: string;
+}
+
+/** One page of ListSecrets. */
+export interface SecretPage {
+  readonly secrets: readonly SecretMetadata[];
+  readonly nextToken?: string;
+}
+
+/** Secrets Manager in one Region. */
 export interface SecretStore {
-  /** DescribeSecret. Throws when the secret does not exist. */
-  describe(secretId: string): Promise<SecretMetadata>;
+  /** DescribeSecret; `undefined` when the secret does not exist. */
+  describe(secretId: string): Promise<SecretMetadata | undefined>;
   /**
-   * GetSecretValue by stage, and by version id when given. Resolves `undefined` when no such
-   * version exists or it has no value yet (the service's ResourceNotFoundException).
+   * GetSecretValue by stage (default AWSCURRENT), and by version id when given. `undefined` when
+   * no such secret or version exists, or it has no value yet (the AWSPENDING placeholder
+   * RotateSecret registers). Throws SecretFormatError for a binary secret.
    */
-  read(secretId: string, stage: string, versionId?: string): Promise<SecretVersion | undefined>;
+  read(secretId: string, stage?: string, versionId?: string): Promise<SecretValue | undefined>;
   /**
-   * PutSecretValue of a string under `token`, staged AWSPENDING only. Resolves `'created'`, or
-   * `'exists'` when the token's version already holds a value (the same one or another): a
-   * retried createSecret must keep what the first attempt stored.
+   * BatchGetSecretValue of AWSCURRENT for at most 20 ids; keyed by the id as requested, holding
+   * `undefined` for a secret that does not exist or holds no string.
    */
-  putPending(
+  readCurrentBatch(
+    secretIds: readonly string[],
+  ): Promise<ReadonlyMap<string, SecretValue | undefined>>;
+  /** CreateSecret with a first value under `token`; `'exists'` when the name is taken. */
+  create(secret: NewSecret): Promise<'created' | 'exists'>;
+  /**
+   * PutSecretValue of a string under `token`. `'exists'` when the token's version already holds
+   * another value (ResourceExistsException): a retried createSecret keeps the first one. The same
+   * token and value again is a no-op.
+   */
+  putValue(
     secretId: string,
     token: string,
     value: Sensitive<string>,
-    rotationToken?: string,
+    options?: PutOptions,
   ): Promise<'created' | 'exists'>;
   /**
-   * UpdateSecretVersionStage: moves AWSCURRENT to `token` from `fromVersionId`; the service
+   * UpdateSecretVersionStage: moves AWSCURRENT to `versionId` from `fromVersionId`; the service
    * moves AWSPREVIOUS to the version it left.
    */
-  promote(secretId: string, token: string, fromVersionId: string | undefined): Promise<void>;
+  promote(secretId: string, versionId: string, fromVersionId: string | undefined): Promise<void>;
+  /** TagResource: adds or overwrites these tags. */
+  tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** DeleteSecret with a recovery window (days, 7..30). */
+  remove(secretId: string, recoveryWindowInDays: number): Promise<void>;
+  /**
+   * ListSecrets, one page of up to 100; `tagKey` keeps only secrets carrying that tag key,
+   * `namePrefix` only names starting with it (the filters AND together).
+   */
+  list(options?: ListOptions): Promise<SecretPage>;
 }
+
+/** Secrets Manager per Region: `undefined` is the function's own Region. */
+export type SecretStores = (region?: string) => SecretStore;

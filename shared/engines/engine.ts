@@ -1,6 +1,6 @@
 import type { Sensitive } from '#shared/sensitive.js';
 
-/** The engines Rotasync rotates; RDS's Aurora names map onto these (see `engineByName`). */
+/** The engines Rotasync rotates; RDS's Aurora names map onto these (see secret-engines.ts). */
 export type EngineName = 'postgres' | 'mysql' | 'mariadb';
 
 /**
@@ -10,10 +10,15 @@ export type EngineName = 'postgres' | 'mysql' | 'mariadb';
  */
 export type TlsMode = 'require' | 'prefer' | 'disable';
 
-/** Where a database listens. `database` is the database (PostgreSQL) or schema (MySQL) to open. */
+/** Where a database listens. */
 export interface DbEndpoint {
   readonly host: string;
   readonly port: number;
+}
+
+/** What a login connects to: the endpoint, the database (PostgreSQL) or schema (MySQL), TLS. */
+export interface DbTarget extends DbEndpoint {
+  /** `undefined`: the engine's default (ENGINE_DEFAULTS). */
   readonly database: string | undefined;
   readonly tls: TlsMode;
 }
@@ -36,9 +41,6 @@ export interface ConnectOptions {
  */
 export interface Engine {
   readonly name: EngineName;
-  readonly defaultPort: number;
-  /** The database opened when the secret names none (`postgres` for PostgreSQL). */
-  readonly defaultDatabase: string | undefined;
   /** The server's real limit on user names, checked before anything is written. */
   readonly maxUsernameLength: number;
   /**
@@ -47,7 +49,7 @@ export interface Engine {
    * else (network, TLS, timeout). One call is exactly one login attempt.
    */
   login(
-    endpoint: DbEndpoint,
+    target: DbTarget,
     credentials: DbCredentials,
     options: ConnectOptions,
   ): Promise<DbSession | undefined>;

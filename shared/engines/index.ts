@@ -1,23 +1,18 @@
 /**
- * The engine behind each `engine` value of a database secret. A Record, so a value without an
- * engine is a compile error.
+ * The engine behind each `engine` value of a database secret. A Record over the engine names, so
+ * an engine without a module is a compile error.
  */
 import { SecretFormatError } from '#shared/errors.js';
-import { SECRET_ENGINES, type SecretEngine } from '#shared/inputs/database-secret.js';
-import type { Engine } from './engine.js';
-import { mariadbEngine, mysqlEngine } from './mysql.js';
-import { postgresEngine } from './postgres.js';
+import type { Engine, EngineName } from './engine.js';
+import { mariadbEngine, mysqlEngine } from './mysql/engine.js';
+import { postgresEngine } from './postgres/engine.js';
+import { engineNameOf, isSecretEngine, SECRET_ENGINES } from './secret-engines.js';
 
-const ENGINES: Record<SecretEngine, Engine> = {
+const ENGINES: Record<EngineName, Engine> = {
   postgres: postgresEngine,
-  'aurora-postgresql': postgresEngine,
   mysql: mysqlEngine,
-  'aurora-mysql': mysqlEngine,
   mariadb: mariadbEngine,
 };
-
-const isSecretEngine = (value: string): value is SecretEngine =>
-  (SECRET_ENGINES as readonly string[]).includes(value);
 
 /**
  * The Engine for a secret's `engine` field. Throws SecretFormatError for an engine Rotasync does
@@ -30,5 +25,5 @@ export const engineFor = (engineField: string): Engine => {
   if (!isSecretEngine(engineField)) {
     throw new SecretFormatError('engine', `is not one of ${SECRET_ENGINES.join(', ')}`);
   }
-  return ENGINES[engineField];
+  return ENGINES[engineNameOf(engineField)];
 };

@@ -5,34 +5,15 @@
  * the owner's, kept verbatim so a pending version carries every key of the current one.
  */
 import type { TlsMode } from '#shared/engines/engine.js';
+import {
+  ENGINE_DEFAULTS,
+  engineNameOf,
+  isSecretEngine,
+  SECRET_ENGINES,
+  type SecretEngine,
+} from '#shared/engines/secret-engines.js';
 import { type ErrorWhere, SecretFormatError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
-
-/** The `engine` values Rotasync rotates, as RDS and the templates write them. */
-export const SECRET_ENGINES = [
-  'postgres',
-  'aurora-postgresql',
-  'mysql',
-  'aurora-mysql',
-  'mariadb',
-] as const;
-
-/** An `engine` value Rotasync rotates. */
-export type SecretEngine = (typeof SECRET_ENGINES)[number];
-
-interface EngineDefaults {
-  readonly port: number;
-  readonly dbname: string | undefined;
-}
-
-// The templates' defaults: PostgreSQL opens `postgres`, MySQL opens no schema.
-const ENGINE_DEFAULTS: Record<SecretEngine, EngineDefaults> = {
-  postgres: { port: 5432, dbname: 'postgres' },
-  'aurora-postgresql': { port: 5432, dbname: 'postgres' },
-  mysql: { port: 3306, dbname: undefined },
-  'aurora-mysql': { port: 3306, dbname: undefined },
-  mariadb: { port: 3306, dbname: undefined },
-};
 
 /** A parsed database secret. `fields` is the whole JSON object, for re-serialising. */
 export interface DatabaseSecret {
@@ -51,9 +32,6 @@ type Fields = Readonly<Record<string, unknown>>;
 
 const isRecord = (input: unknown): input is Record<string, unknown> =>
   typeof input === 'object' && input !== null && !Array.isArray(input);
-
-const isSecretEngine = (value: string): value is SecretEngine =>
-  (SECRET_ENGINES as readonly string[]).includes(value);
 
 const requiredText = (fields: Fields, field: string, where: ErrorWhere): string => {
   const value = fields[field];
@@ -127,14 +105,14 @@ export const parseDatabaseSecret = (
 ): DatabaseSecret => {
   const fields = parseJson(text.reveal(), where);
   const engine = readEngine(fields, where);
-  const defaults = ENGINE_DEFAULTS[engine];
+  const defaults = ENGINE_DEFAULTS[engineNameOf(engine)];
   return {
     engine,
     host: requiredText(fields, 'host', where),
     port: readPort(fields, defaults.port, where),
     username: requiredText(fields, 'username', where),
     password: new Sensitive(requiredText(fields, 'password', where)),
-    dbname: optionalText(fields, 'dbname', where) ?? defaults.dbname,
+    dbname: optionalText(fields, 'dbname', where) ?? defaults.database,
     tls: readTls(fields, where),
     masterarn: optionalText(fields, 'masterarn', where),
     fields: new Sensitive(fields),

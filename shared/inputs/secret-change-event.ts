@@ -1,7 +1,8 @@
 /**
  * Parses the EventBridge events that tell Rotasync a secret changed, into one small typed shape.
  *
- * Shapes handled (see shared/context/aws-facts.md "Replication & rotation anchor" §3):
+ * Shapes handled, as documented in
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html:
  * - `Secret Label Updated` (native, no CloudTrail needed): `resources[0]` is the full ARN,
  *   `detail.labelUpdated` the label moved; only AWSCURRENT matters here.
  * - `AWS API Call via CloudTrail` for CreateSecret, PutSecretValue, UpdateSecret,

@@ -1,7 +1,9 @@
 /**
  * The one place a failed invocation is logged: once, with name, message and where, and with
- * every known secret value scrubbed from the error (and its causes) first. The error is then
- * rethrown, so Secrets Manager records the step as failed and retries the rotation.
+ * every known secret value scrubbed from the error (and its causes) first. Every error leaves
+ * naming where it happened: a RotasyncError thrown deep down (an engine, an adapter) gets the
+ * invocation's secret and step filled in, any other error is wrapped in a StepFailedError. The
+ * error is then rethrown, so Secrets Manager records the step as failed and retries the rotation.
  */
 import type { MiddlewareObj } from '@middy/core';
 import { type ErrorWhere, RotasyncError, StepFailedError } from '#shared/errors.js';
@@ -17,7 +19,30 @@ export interface ErrorBoundaryOptions {
   readonly logger: ErrorLogger;
   /** Values seen this invocation; forgotten when the next one starts. */
   readonly knownValues: KnownValues;
+  /**
+   * Where every invocation's errors happen when its event names nothing more (reconcile:
+   * `{ step: 'reconcile' }`). What parseEvent learnt from a valid event comes first.
+   */
+  readonly where?: ErrorWhere;
 }
+
+/** The `request.internal` key under which parseEvent leaves where the invocation happens. */
+const WHERE_KEY = 'rotasync:where';
+
+/**
+ * Records where this invocation's errors happen (its secret and step), for the boundary; only
+ * ever from a validated event, so a hostile field is never echoed into an error.
+ */
+export const rememberWhere = (
+  request: { readonly internal: Record<string, unknown> },
+  where: ErrorWhere,
+): void => {
+  request.internal[WHERE_KEY] = where;
+};
+
+const rememberedWhere = (request: {
+  readonly internal: Record<string, unknown>;
+}): ErrorWhere | undefined => request.internal[WHERE_KEY] as ErrorWhere | undefined;
 
 const MAX_CAUSES = 5;
 
@@ -38,23 +63,15 @@ const scrub = (error: Error, knownValues: KnownValues, depth = 0): void => {
 const toError = (thrown: unknown): Error =>
   thrown instanceof Error ? thrown : new RotasyncError('a non-Error value was thrown');
 
-/** The secret and step of a parsed rotation event, when the event is one. */
-const whereOfEvent = (event: unknown): ErrorWhere | undefined => {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const { SecretId, Step } = event as { SecretId?: unknown; Step?: unknown };
-  return typeof SecretId === 'string' && typeof Step === 'string'
-    ? { secretId: SecretId, step: Step }
-    : undefined;
-};
-
 /**
- * An SDK or driver error says what failed but not for which secret and step: wrap it so the
- * message Secrets Manager records names both (the original stays as `cause`).
+ * An engine's or an adapter's error says what failed but not for which secret and step: fill in
+ * what it lacks, or wrap a foreign error (the original stays as `cause`), so the message Lambda
+ * and Secrets Manager record names both.
  */
-const withWhere = (error: Error, event: unknown): Error => {
-  if (error instanceof RotasyncError) return error;
-  const where = whereOfEvent(event);
-  return where ? new StepFailedError(error, where) : error;
+const withWhere = (error: Error, where: ErrorWhere | undefined): Error => {
+  if (where === undefined) return error;
+  if (error instanceof RotasyncError) return error.locate(where);
+  return new StepFailedError(error, where);
 };
 
 /**
@@ -64,7 +81,11 @@ const withWhere = (error: Error, event: unknown): Error => {
  * @example
  * middy().use(injectLambdaContext(logger, { resetKeys: true })).use(parseEvent(…)).use(errorBoundary({ logger, knownValues }))
  */
-export const errorBoundary = ({ logger, knownValues }: ErrorBoundaryOptions): MiddlewareObj => ({
+export const errorBoundary = ({
+  logger,
+  knownValues,
+  where,
+}: ErrorBoundaryOptions): MiddlewareObj => ({
   before: (): void => {
     knownValues.forget();
   },
@@ -73,9 +94,9 @@ export const errorBoundary = ({ logger, knownValues }: ErrorBoundaryOptions): Mi
     knownValues.forget();
   },
   onError: (request): void => {
-    const error = toError(request.error);
-    scrub(error, knownValues);
-    const reported = withWhere(error, request.event);
+    const reported = withWhere(toError(request.error), rememberedWhere(request) ?? where);
+    // After locating: the message is rewritten there. The scrub reaches the causes too.
+    scrub(reported, knownValues);
     request.error = reported;
     logger.error('invocation failed', {
       error: {

@@ -2,7 +2,8 @@
  * Replication settings from the function's environment. Validated once, at cold start, so a
  * bad setting fails every invocation loudly instead of replicating half-way.
  */
-import type { DbEndpoint } from '#shared/aws/rds-directory.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
+import { type Env, readBoolean, readInteger } from '#shared/env.js';
 import { ConfigurationError } from '#shared/errors.js';
 
 /** Secrets Manager's Region name pattern. */
@@ -87,16 +88,11 @@ export const parseSecretPrefix = (text: string, what: string): string => {
 };
 
 /** Reads and validates the replication settings; throws ConfigurationError on a bad one. */
-export const loadReplicationConfig = (
-  env: Readonly<Record<string, string | undefined>>,
-): ReplicationConfig => {
-  const days = Number(env.ROTASYNC_DELETE_RECOVERY_DAYS ?? '7');
-  if (!Number.isInteger(days) || days < 7 || days > 30) {
-    throw new ConfigurationError('ROTASYNC_DELETE_RECOVERY_DAYS must be an integer from 7 to 30');
-  }
+export const loadReplicationConfig = (env: Env): ReplicationConfig => {
+  const days = readInteger(env, 'ROTASYNC_DELETE_RECOVERY_DAYS', 7, 7, 30);
   return {
     defaultRegions: parseRegionList(env.ROTASYNC_REPLICA_REGIONS ?? '', 'ROTASYNC_REPLICA_REGIONS'),
-    replicateDeletes: (env.ROTASYNC_REPLICATE_DELETES ?? '').toLowerCase() === 'true',
+    replicateDeletes: readBoolean(env, 'ROTASYNC_REPLICATE_DELETES', false),
     kmsKeyIds: parseRegionMap(env.ROTASYNC_REPLICA_KMS_KEYS, 'ROTASYNC_REPLICA_KMS_KEYS', (v) => v),
     endpointOverrides: parseRegionMap(
       env.ROTASYNC_ENDPOINT_OVERRIDES,

@@ -4,7 +4,8 @@
  * `rotasync:endpoint:<region>`, then configuration) wins over the RDS lookup; when no replica is
  * found the value is copied unchanged and the outcome says so.
  */
-import type { DatabaseLocator, DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
 import { Sensitive } from '#shared/sensitive.js';
 import { parseEndpoint } from './config.js';
 
@@ -65,7 +66,7 @@ export interface EndpointInputs {
   readonly sourceRegion: string;
   readonly targetRegion: string;
   readonly overrides: Readonly<Record<string, DbEndpoint>>;
-  readonly rds: RdsDirectory;
+  readonly rds: Pick<RdsDirectory, 'findReplicaEndpoint'>;
 }
 
 /**

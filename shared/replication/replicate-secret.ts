@@ -23,23 +23,23 @@
  *    its source's current value. A version already present is promoted with
  *    UpdateSecretVersionStage instead of PutSecretValue, which would be a no-op for it.
  *
- * Failures are isolated per Region; transient ones are retried with backoff. The function
+ * Failures are isolated per Region; transient ones were retried by the SDK (shared/aws/clients.ts). The function
  * throws {@link ReplicationFailedError} at the end when any Region failed, so EventBridge and
  * Lambda retry and finally the dead-letter queue holds the event.
  */
 import { createHash } from 'node:crypto';
-import type { DbEndpoint, RdsDirectory } from '#shared/aws/rds-directory.js';
+import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import type {
-  CurrentValue,
-  RegionalSecrets,
-  ReplicaStore,
-  StoredSecret,
-} from '#shared/aws/replica-store.js';
-import { RotasyncError } from '#shared/errors.js';
+  SecretMetadata,
+  SecretStore,
+  SecretStores,
+  SecretValue,
+} from '#shared/aws/secret-store.js';
+import type { DbEndpoint } from '#shared/engines/engine.js';
+import { ReplicaConflictError, ReplicationFailedError } from '#shared/errors.js';
 import type { SecretChangeKind } from '#shared/inputs/secret-change-event.js';
 import type { ReplicationConfig } from './config.js';
 import { type EndpointSource, planEndpoint, rewriteEndpoint } from './endpoint-rewrite.js';
-import { defaultRetryPolicy, type RetryPolicy, withRetry } from './retry.js';
 import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from './secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from './target-selection.js';
 
@@ -77,36 +77,11 @@ export interface ReplicationReport {
   readonly regions: readonly RegionResult[];
 }
 
-/** One or more Regions failed; the report says which and why. */
-export class ReplicationFailedError extends RotasyncError {
-  public readonly report: ReplicationReport;
-
-  public constructor(report: ReplicationReport) {
-    const failed = report.regions.filter((result) => result.status === 'failed');
-    const list = failed.map((result) => `${result.region} (${result.error ?? 'unknown'})`);
-    super(`replication failed in ${list.join(', ')}`, {
-      secretId: report.secretId,
-      step: 'replicate',
-    });
-    this.report = report;
-    this.name = 'ReplicationFailedError';
-  }
-}
-
-/** A replica could not be brought in line: it is not ours, it is being deleted, or it raced. */
-export class ReplicaConflictError extends RotasyncError {
-  public constructor(message: string, secretId: string, region: string) {
-    super(message, { secretId, step: `replicate to ${region}` });
-    this.name = 'ReplicaConflictError';
-  }
-}
-
 /** What replication needs. */
 export interface ReplicateDeps {
-  readonly store: ReplicaStore;
-  readonly rds: RdsDirectory;
+  readonly store: SecretStores;
+  readonly rds: Pick<RdsDirectory, 'findReplicaEndpoint'>;
   readonly config: ReplicationConfig;
-  readonly retry?: RetryPolicy;
   /** Check-write-verify rounds per Region before giving up (default 5). */
   readonly maxRounds?: number;
 }
@@ -135,8 +110,8 @@ export const replicaToken = (sourceVersionId: string, endpoint: DbEndpoint | und
 
 /** The tags a replica carries: the source's (less AWS-reserved ones) plus the provenance tags. */
 export const replicaTags = (
-  source: StoredSecret,
-  current: CurrentValue,
+  source: SecretMetadata,
+  current: SecretValue,
 ): Record<string, string> => ({
   ...Object.fromEntries(Object.entries(source.tags).filter(([key]) => !key.startsWith('aws:'))),
   [SOURCE_ARN_TAG]: source.arn,
@@ -150,8 +125,7 @@ const describeError = (error: unknown): string =>
 interface Context {
   readonly request: ReplicateRequest;
   readonly deps: ReplicateDeps;
-  readonly source: RegionalSecrets;
-  readonly retry: <T>(operation: () => Promise<T>) => Promise<T>;
+  readonly source: SecretStore;
 }
 
 const changedTags = (
@@ -161,20 +135,23 @@ const changedTags = (
   Object.fromEntries(Object.entries(want).filter(([key, value]) => have[key] !== value));
 
 const syncTags = async (
-  ctx: Context,
-  target: RegionalSecrets,
+  target: SecretStore,
   name: string,
   have: Readonly<Record<string, string>>,
   want: Readonly<Record<string, string>>,
 ): Promise<void> => {
   const changes = changedTags(have, want);
-  if (Object.keys(changes).length > 0) await ctx.retry(() => target.tag(name, changes));
+  if (Object.keys(changes).length > 0) await target.tag(name, changes);
 };
 
-const readCurrentOrFail = async (ctx: Context, arn: string): Promise<CurrentValue> => {
-  const current = await ctx.retry(() => ctx.source.readCurrent(arn));
+const readCurrentOrFail = async (ctx: Context, arn: string): Promise<SecretValue> => {
+  const current = await ctx.source.read(arn);
   if (current === undefined) {
-    throw new ReplicaConflictError('the source has no current value', arn, ctx.source.region);
+    throw new ReplicaConflictError(
+      'the source has no current value',
+      arn,
+      ctx.request.sourceRegion,
+    );
   }
   return current;
 };
@@ -182,8 +159,8 @@ const readCurrentOrFail = async (ctx: Context, arn: string): Promise<CurrentValu
 /** Check, write, verify in one Region until the replica holds the source's current version. */
 const replicateToRegion = async (
   ctx: Context,
-  meta: StoredSecret,
-  first: CurrentValue,
+  meta: SecretMetadata,
+  first: SecretValue,
   region: string,
 ): Promise<RegionResult> => {
   const target = ctx.deps.store(region);
@@ -203,19 +180,17 @@ const replicateToRegion = async (
     const token = replicaToken(current.versionId, plan.endpoint);
     const value = rewriteEndpoint(current.value, plan.endpoint);
     const tags = replicaTags(meta, current);
-    const existing = await ctx.retry(() => target.describe(meta.name));
+    const existing = await target.describe(meta.name);
     if (existing === undefined) {
       const kmsKeyId = ctx.deps.config.kmsKeyIds[region];
-      const created = await ctx.retry(() =>
-        target.create({
-          name: meta.name,
-          token,
-          value,
-          tags,
-          ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
-          ...(meta.description === undefined ? {} : { description: meta.description }),
-        }),
-      );
+      const created = await target.create({
+        name: meta.name,
+        token,
+        value,
+        tags,
+        ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+        ...(meta.description === undefined ? {} : { description: meta.description }),
+      });
       // Another invocation created it meanwhile: run the checks against what it wrote.
       if (created === 'exists') continue;
       wrote ??= 'created';
@@ -231,7 +206,7 @@ const replicateToRegion = async (
         );
       }
       if (existing.currentVersionId === token) {
-        await syncTags(ctx, target, meta.name, existing.tags, tags);
+        await syncTags(target, meta.name, existing.tags, tags);
         return { region, status: wrote ?? 'in-sync', endpoint: plan.source };
       }
       const recorded = Date.parse(existing.tags[SOURCE_VERSION_DATE_TAG] ?? '');
@@ -243,18 +218,18 @@ const replicateToRegion = async (
         }
         // The source's AWSCURRENT went back to an older version (a rollback): follow it.
       }
-      if (existing.versionIds.includes(token)) {
-        await ctx.retry(() => target.promote(meta.name, token, existing.currentVersionId));
+      if (Object.hasOwn(existing.versions, token)) {
+        await target.promote(meta.name, token, existing.currentVersionId);
       } else {
-        await ctx.retry(() => target.putValue(meta.name, token, value));
+        await target.putValue(meta.name, token, value);
       }
-      await syncTags(ctx, target, meta.name, existing.tags, tags);
+      await syncTags(target, meta.name, existing.tags, tags);
       wrote = 'updated';
     }
     // Verify after writing: a concurrent writer may have read an older value before us.
     const [sourceNow, targetNow] = await Promise.all([
-      ctx.retry(() => ctx.source.describe(meta.arn)),
-      ctx.retry(() => target.describe(meta.name)),
+      ctx.source.describe(meta.arn),
+      target.describe(meta.name),
     ]);
     if (sourceNow?.currentVersionId !== current.versionId) {
       current = await readCurrentOrFail(ctx, meta.arn);
@@ -288,7 +263,7 @@ const finish = (report: ReplicationReport): ReplicationReport => {
 
 const replicateDeletion = async (
   ctx: Context,
-  meta: StoredSecret | undefined,
+  meta: SecretMetadata | undefined,
   regions: readonly string[],
 ): Promise<ReplicationReport> => {
   const { request, deps } = ctx;
@@ -305,7 +280,7 @@ const replicateDeletion = async (
     regions.map((region) =>
       isolate(region, async () => {
         const target = deps.store(region);
-        const replica = await ctx.retry(() => target.describe(name));
+        const replica = await target.describe(name);
         if (replica === undefined || replica.deleted) return { region, status: 'absent' as const };
         const sourceArn = replica.tags[SOURCE_ARN_TAG];
         const ours =
@@ -319,7 +294,7 @@ const replicateDeletion = async (
             region,
           );
         }
-        await ctx.retry(() => target.remove(name, deps.config.recoveryWindowInDays));
+        await target.remove(name, deps.config.recoveryWindowInDays);
         return { region, status: 'deleted' as const };
       }),
     ),
@@ -342,14 +317,8 @@ export const replicateSecret = async (
   if (!isUnderPrefix(request.secretId, deps.config.replicatedSecretPrefix)) {
     return { ...base, replicated: false, reason: OUTSIDE_PREFIX_REASON, regions: [] };
   }
-  const policy = deps.retry ?? defaultRetryPolicy;
-  const ctx: Context = {
-    request,
-    deps,
-    source: deps.store(request.sourceRegion),
-    retry: (operation) => withRetry(operation, policy),
-  };
-  const meta = await ctx.retry(() => ctx.source.describe(request.secretId));
+  const ctx: Context = { request, deps, source: deps.store(request.sourceRegion) };
+  const meta = await ctx.source.describe(request.secretId);
   const restrict = (regions: readonly string[]): readonly string[] =>
     request.onlyRegions === undefined
       ? regions
@@ -378,7 +347,7 @@ export const replicateSecret = async (
   const selection = selectTargetRegions(meta, request.sourceRegion, deps.config.defaultRegions);
   if (!selection.replicate)
     return { ...base, replicated: false, reason: selection.reason, regions: [] };
-  const current = await ctx.retry(() => ctx.source.readCurrent(meta.arn));
+  const current = await ctx.source.read(meta.arn);
   if (current === undefined) {
     return { ...base, replicated: false, reason: 'the source has no current value', regions: [] };
   }

@@ -1,10 +1,11 @@
 /**
  * setSecret: makes the pending credentials valid on the database, after checking the pending
- * version still names the same engine, server, database and (per the strategy) user.
+ * version still names the same engine, server, database, TLS setting and (per the strategy) user.
  */
 
 import { type RotateDeps, type Step, whereOf } from '#functions/rotate/deps.js';
 import { readCurrent, readPending } from '#functions/rotate/secrets.js';
+import { chooseStrategy } from '#functions/rotate/strategies/by-secret.js';
 import { strategyContext } from '#functions/rotate/strategy-context.js';
 import { CredentialsMismatchError, type ErrorWhere } from '#shared/errors.js';
 import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
@@ -12,21 +13,33 @@ import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 /** The slice of RotateDeps setSecret uses. */
 export type SetSecretDeps = Pick<
   RotateDeps,
-  'store' | 'strategy' | 'engineFor' | 'connect' | 'log'
+  'store' | 'strategyFor' | 'engineFor' | 'connect' | 'log'
 >;
 
-const FIXED_FIELDS = ['engine', 'host', 'port', 'dbname'] as const;
+// What a rotation must not change, as parsed (so `"ssl": "true"` equals `"ssl": true`), and the
+// secret key each is read from. A pending version with TLS off would carry the new password to
+// the server in the clear.
+const FIXED_FIELDS = [
+  ['engine', 'engine'],
+  ['host', 'host'],
+  ['port', 'port'],
+  ['dbname', 'dbname'],
+  ['tls', 'ssl'],
+] as const;
 
-/** Refuses a pending version that would move the credentials to another user or server. */
+/**
+ * Refuses a pending version that would move the credentials to another user or server, or to
+ * another strategy (createSecret copies `masterarn`: another one could only be hand-made).
+ */
 const checkPendingTarget = (
   current: DatabaseSecret,
   pending: DatabaseSecret,
   expectedUsername: string,
   where: ErrorWhere,
 ): void => {
-  for (const field of FIXED_FIELDS) {
+  for (const [field, key] of FIXED_FIELDS) {
     if (current[field] !== pending[field]) {
-      throw new CredentialsMismatchError(`pending ${field} differs from current ${field}`, where);
+      throw new CredentialsMismatchError(`pending ${key} differs from current ${key}`, where);
     }
   }
   if (pending.username !== expectedUsername) {
@@ -35,6 +48,9 @@ const checkPendingTarget = (
       where,
     );
   }
+  if (pending.masterarn !== current.masterarn) {
+    throw new CredentialsMismatchError('pending masterarn differs from current masterarn', where);
+  }
 };
 
 /** Sets the pending password on the database through the strategy. */
@@ -42,6 +58,8 @@ export const setSecret: Step<SetSecretDeps> = async ({ event, deadline }, deps) 
   const where = whereOf(event);
   const current = await readCurrent(deps.store, event.SecretId, where);
   const pending = await readPending(deps.store, event.SecretId, event.ClientRequestToken, where);
-  checkPendingTarget(current, pending, deps.strategy.pendingUsername(current, where), where);
-  await deps.strategy.setPending(current, pending, strategyContext(event, deps, deadline, where));
+  const strategy = chooseStrategy(current, deps);
+  checkPendingTarget(current, pending, strategy.pendingUsername(current, where), where);
+  deps.log.info('rotating', { strategy: strategy.name });
+  await strategy.setPending(current, pending, strategyContext(event, deps, deadline, where));
 };

@@ -15,18 +15,15 @@
  * and `masterarn` into a secret cannot buy a clone of someone else's user.
  */
 
-import {
-  type SuperuserSecret,
-  SuperuserSecretError,
-  type SuperuserSecrets,
-} from '#functions/rotate/superuser-secret.js';
+import type { SuperuserSecret, SuperuserSecrets } from '#functions/rotate/superuser-secret.js';
 import type { DbSession, Engine } from '#shared/engines/engine.js';
 import {
+  ClonePrivilegesError,
   CredentialsMismatchError,
   type ErrorWhere,
   LoginRejectedError,
-  RotasyncError,
   SecretFormatError,
+  SuperuserSecretError,
 } from '#shared/errors.js';
 import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { Strategy, StrategyContext } from './strategy.js';
@@ -46,25 +43,6 @@ export const baseUsername = (username: string): string =>
  */
 export const alternateUsername = (username: string): string =>
   username.endsWith(CLONE_SUFFIX) ? baseUsername(username) : `${username}${CLONE_SUFFIX}`;
-
-/** A clone's privileges differ from its original's: it must not be promoted. */
-export class ClonePrivilegesError extends RotasyncError {
-  public readonly differences: readonly string[];
-
-  public constructor(
-    clone: string,
-    original: string,
-    differences: readonly string[],
-    where: ErrorWhere,
-  ) {
-    super(
-      `user ${clone} does not have exactly the privileges of ${original} (${differences.length} differences: ${differences.join('; ')}); it is not promoted, and the next setSecret copies them again`,
-      where,
-    );
-    this.differences = differences;
-    this.name = 'ClonePrivilegesError';
-  }
-}
 
 /** What the alternating-users strategy needs beyond the step's context. */
 export interface AlternatingUsersPorts {

@@ -1,9 +1,9 @@
 /**
  * Picks the strategy from the secret itself, as the official templates' users expect: a secret
  * with `masterarn` rotates with alternating users, any other (a superuser's own secret included)
- * with a single user. The steps see one Strategy and never branch on it.
+ * with a single user. Steps ask for it with {@link chooseStrategy} and never branch on it.
  */
-import { CredentialsMismatchError } from '#shared/errors.js';
+import type { RotateDeps } from '#functions/rotate/deps.js';
 import type { DatabaseSecret } from '#shared/inputs/database-secret.js';
 import type { Strategy } from './strategy.js';
 
@@ -14,34 +14,25 @@ export interface StrategyChoice {
 }
 
 /**
- * One Strategy that hands each call to `alternatingUsers` when the secret has `masterarn`, else
- * to `singleUser`. setSecret refuses a pending version whose `masterarn` differs from current's.
+ * The strategy for a secret: `alternatingUsers` when it has `masterarn`, else `singleUser`.
  *
  * @example
- * const strategy = strategyBySecret({ singleUser, alternatingUsers: alternatingUsers(ports) });
+ * const strategyFor = strategyBySecret({ singleUser, alternatingUsers: alternatingUsers(ports) });
  */
-export const strategyBySecret = (choice: StrategyChoice): Strategy => {
-  const pick = (secret: DatabaseSecret): Strategy =>
+export const strategyBySecret =
+  (choice: StrategyChoice) =>
+  (secret: DatabaseSecret): Strategy =>
     secret.masterarn === undefined ? choice.singleUser : choice.alternatingUsers;
-  return {
-    name: 'by-secret',
-    pendingUsername: (current, where) => pick(current).pendingUsername(current, where),
-    setPending: async (current, pending, context) => {
-      // createSecret copies masterarn; another one could only be a hand-made pending version.
-      if (pending.masterarn !== current.masterarn) {
-        throw new CredentialsMismatchError(
-          'pending masterarn differs from current masterarn',
-          context.where,
-        );
-      }
-      const strategy = pick(current);
-      context.log.info('rotating', { strategy: strategy.name });
-      await strategy.setPending(current, pending, context);
-    },
-    testPending: async (pending, context) => {
-      const strategy = pick(pending);
-      context.log.info('testing', { strategy: strategy.name });
-      await strategy.testPending(pending, context);
-    },
-  };
+
+/**
+ * The strategy for `secret`, named in the `strategy` key of every later log line of the
+ * invocation.
+ */
+export const chooseStrategy = (
+  secret: DatabaseSecret,
+  deps: Pick<RotateDeps, 'strategyFor' | 'log'>,
+): Strategy => {
+  const strategy = deps.strategyFor(secret);
+  deps.log.appendKeys({ strategy: strategy.name });
+  return strategy;
 };

@@ -15,15 +15,13 @@ export interface StrategyContext {
   readonly sessions: SessionOpener;
   /** AWSPREVIOUS, read only when called (one GetSecretValue); `undefined` if none or malformed. */
   readonly readPrevious: () => Promise<DatabaseSecret | undefined>;
-  /** Another secret's AWSCURRENT (e.g. the superuser named by `masterarn`). */
-  readonly readOther: (secretId: string) => Promise<DatabaseSecret>;
   readonly log: StepLog;
 }
 
 /** A rotation strategy. */
 export interface Strategy {
-  /** For log lines: `single-user`, `alternating-users`. */
-  readonly name: string;
+  /** For log lines (the `strategy` key). */
+  readonly name: 'single-user' | 'alternating-users';
   /**
    * createSecret: the user the pending version names. setSecret also checks the pending version
    * against it. Throws (e.g. a name too long for the engine) before anything is written.

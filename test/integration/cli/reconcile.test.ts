@@ -6,14 +6,14 @@
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '#cli/commands/reconcile.js';
-import { runCli } from '#test/helpers/cli.js';
-import { uniqueName } from '#test/helpers/databases.js';
 import {
   PRIMARY,
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
+import { runCli } from '#test/helpers/cli.js';
+import { uniqueName } from '#test/helpers/databases.js';
 
 let harness: ReplicationHarness;
 

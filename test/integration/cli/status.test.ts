@@ -11,16 +11,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretStatus, StatusReport } from '#cli/commands/status.js';
-import { everythingPrinted, runCli } from '#test/helpers/cli.js';
-import { postgresServer, uniqueName } from '#test/helpers/databases.js';
-import { newPostgresLogin } from '#test/helpers/postgres-secret.js';
 import {
   EUROPE,
   PRIMARY,
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
+import { everythingPrinted, runCli } from '#test/helpers/cli.js';
+import { postgresServer, uniqueName } from '#test/helpers/databases.js';
+import { newPostgresLogin } from '#test/helpers/postgres-secret.js';
 import { pemFile } from '#test/helpers/rotation-stack.js';
 
 let harness: ReplicationHarness;

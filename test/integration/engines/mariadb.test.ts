@@ -6,8 +6,8 @@ import type {
   RunningDatabase,
   RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
-import type { DbEndpoint, DbSession, TlsMode } from '#shared/engines/engine.js';
-import { mariadbEngine } from '#shared/engines/mysql.js';
+import type { DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
+import { mariadbEngine } from '#shared/engines/mysql/engine.js';
 import { DatabaseUnreachableError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
@@ -22,7 +22,7 @@ import {
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const WEIRD = "we'ird`user";
 
-const endpointOf = (server: RunningDatabaseInfo, tls: TlsMode): DbEndpoint => ({
+const endpointOf = (server: RunningDatabaseInfo, tls: TlsMode): DbTarget => ({
   host: server.host,
   port: server.port,
   database: undefined,
@@ -330,6 +330,8 @@ describe('MariaDB setPassword', () => {
     expect(error).toBeInstanceOf(Error);
     expect(String(error)).not.toContain(canary);
     expect(JSON.stringify(error)).not.toContain(canary);
+    // A named member of the family, not a bare RotasyncError.
+    expect((error as Error).name).toMatch(/^(StatementFailedError|DatabaseUserError)$/);
   });
 
   it('throws for a user with no account', async () => {

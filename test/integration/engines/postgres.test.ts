@@ -8,9 +8,10 @@ import {
   type RunningDatabase,
   type RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
-import type { ConnectOptions, DbEndpoint, DbSession, TlsMode } from '#shared/engines/engine.js';
-import { postgresEngine, scramSha256Verifier } from '#shared/engines/postgres.js';
-import { DatabaseUnreachableError } from '#shared/errors.js';
+import type { ConnectOptions, DbSession, DbTarget, TlsMode } from '#shared/engines/engine.js';
+import { postgresEngine } from '#shared/engines/postgres/engine.js';
+import { scramSha256Verifier } from '#shared/engines/postgres/scram.js';
+import { DatabaseUnreachableError, StatementFailedError } from '#shared/errors.js';
 import { Sensitive } from '#shared/sensitive.js';
 import {
   adminPg,
@@ -29,7 +30,7 @@ const endpointOf = (
   server: RunningDatabaseInfo,
   tls: TlsMode,
   host: string = server.host,
-): DbEndpoint => ({
+): DbTarget => ({
   host,
   port: server.port,
   database: undefined,
@@ -400,6 +401,30 @@ describe('PostgresSession.setPassword', () => {
     const withNew = await loginOk(server, user, CANARY);
     await withNew.close();
     expect(await login(server, user, oldPassword)).toBeUndefined();
+  });
+
+  it('names a failed statement with StatementFailedError and its SQLSTATE, never the password', async () => {
+    // Prepare: a user without CREATEROLE may not set another role's password.
+    const server = postgresServer();
+    const user = uniqueName('weak');
+    const victim = uniqueName('victim');
+    const password = randomPassword();
+    await createPgUser(user, password);
+    await createPgUser(victim, randomPassword());
+    const session = await loginOk(server, user, password);
+
+    // Act
+    const error = await rejectionOf(session.setPassword(victim, new Sensitive(CANARY)));
+    await session.close();
+
+    // Assess
+    expect(error).toBeInstanceOf(StatementFailedError);
+    expect(error).toMatchObject({
+      name: 'StatementFailedError',
+      statement: `set the password of "${victim}"`,
+      code: '42501',
+    });
+    expectNoCanary(error);
   });
 
   it('sends a SCRAM verifier: the server statement log never holds the password', async () => {

@@ -12,7 +12,7 @@ import {
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
 
 const WRITES = /^(Create|Put|Update|Tag|Untag|Delete|Restore)/;
 

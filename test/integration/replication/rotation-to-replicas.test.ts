@@ -16,19 +16,19 @@ import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
 import { startPostgresReplica } from '#local-cloud/databases/postgres-replica.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import {
-  createPgUser,
-  postgresServer,
-  randomPassword,
-  uniqueName,
-} from '#test/helpers/databases.js';
-import {
   dbArn,
   EUROPE,
   PRIMARY,
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
+import {
+  createPgUser,
+  postgresServer,
+  randomPassword,
+  uniqueName,
+} from '#test/helpers/databases.js';
 import { pemFile } from '#test/helpers/rotation-stack.js';
 
 let replica: RunningDatabase;

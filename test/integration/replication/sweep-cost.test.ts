@@ -4,7 +4,7 @@
  * pages of 100, and writes nothing. Measured in the local cloud's request log.
  */
 import { describe, expect, it } from 'vitest';
-import { measureSweepReads } from '#test/helpers/replication-stack.js';
+import { measureSweepReads } from '#local-cloud/replication-stack.js';
 
 describe('measureSweepReads', () => {
   it('200 unchanged secrets, 2 Regions: N/20 + N·R/20 batch reads, no writes', async () => {

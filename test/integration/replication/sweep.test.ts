@@ -16,7 +16,7 @@ import {
   type SweepReport,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
 
 const WRITES = /^(Create|Put|Update|Tag|Untag|Delete|Restore|Rotate|Cancel)/;
 

@@ -4,16 +4,17 @@
  * changing. When delivery settles every replica holds its source's current value, endpoint
  * rewritten for its Region, and nothing is dead-lettered.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dbArn,
   EUROPE,
-  inBatches,
   PRIMARY,
   type ReplicationHarness,
   startReplicationHarness,
   WEST,
-} from '#test/helpers/replication-stack.js';
+} from '#local-cloud/replication-stack.js';
+import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 
 const SECRETS = 4;
 const PUTS_PER_SECRET = 125; // each PutSecretValue gives two events: the API call and the label move
@@ -67,7 +68,7 @@ describe('1,000 shuffled, duplicated events', () => {
     );
     const rounds = Array.from({ length: PUTS_PER_SECRET }, (_, round) => round + 1);
     const putRounds = async (from: number, to: number) =>
-      inBatches(rounds.slice(from, to), 1, async (round) => {
+      mapWithConcurrency(rounds.slice(from, to), 1, async (round) => {
         await Promise.all(arns.map((arn, i) => harness.putValue(arn, versionValue(i, round))));
       });
 

@@ -1,17 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type ReconcileDeps, reconcile } from '#functions/reconcile/reconcile.js';
 import { TokenBucket } from '#functions/reconcile/token-bucket.js';
-import type { ListOptions, ReplicaStore } from '#shared/aws/replica-store.js';
+import { decorate } from '#shared/aws/decorate.js';
+import type { ListOptions, SecretStores } from '#shared/aws/secret-store.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
-import { FakeSecretsManager } from '#test/unit/functions/replicate/fake-secrets-manager.js';
-import {
-  CANARY,
-  config,
-  dbSecret,
-  FakeRds,
-  noWaitRetry,
-  SOURCE_REGION,
-} from '#test/unit/functions/replicate/helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 
 const TAGS = { 'rotasync:replicate-to': 'eu-west-1,us-west-2' };
 
@@ -39,7 +34,6 @@ beforeEach(() => {
     store: fake.store,
     rds,
     config: config(),
-    retry: noWaitRetry,
     writeBucket: new TokenBucket(10, 10, fakeClock()),
   };
 });
@@ -204,31 +198,21 @@ describe('reconcile', () => {
 
 describe('reconcile: replicated-secret prefix', () => {
   /** Records what each list call asked for and which ids each batch read named. */
-  const spying = (store: ReplicaStore, dropNameFilter = false) => {
+  const spying = (store: SecretStores, dropNameFilter = false) => {
     const lists: { region: string; options: ListOptions }[] = [];
     const batchIds: string[] = [];
-    const spied: ReplicaStore = (region) => {
-      const inner = store(region);
-      return {
-        region: inner.region,
-        describe: (id) => inner.describe(id),
-        readCurrent: (id) => inner.readCurrent(id),
-        create: (secret) => inner.create(secret),
-        putValue: (id, token, value) => inner.putValue(id, token, value),
-        promote: (id, version, from) => inner.promote(id, version, from),
-        tag: (id, tags) => inner.tag(id, tags),
-        remove: (id, days) => inner.remove(id, days),
-        readCurrentBatch: (ids) => {
+    const spied: SecretStores = (region) =>
+      decorate(store(region), {
+        readCurrentBatch: (original, ids) => {
           batchIds.push(...ids);
-          return inner.readCurrentBatch(ids);
+          return original(ids);
         },
-        list: (options = {}) => {
-          lists.push({ region, options });
+        list: (original, options = {}) => {
+          lists.push({ region: region ?? '', options });
           const { namePrefix: _dropped, ...rest } = options;
-          return inner.list(dropNameFilter ? rest : options);
+          return original(dropNameFilter ? rest : options);
         },
-      };
-    };
+      });
     return { spied, lists, batchIds };
   };
 

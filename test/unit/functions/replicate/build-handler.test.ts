@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
+import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { InvalidEventError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
-import { rememberingReplicaStore } from '#shared/replication/remembering-replica-store.js';
 import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
-import { FakeSecretsManager } from './fake-secrets-manager.js';
-import { CANARY, config, dbSecret, FakeRds, noWaitRetry } from './helpers.js';
+import { FakeRds } from '#test/fakes/fake-rds.js';
+import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { CANARY, config, dbSecret } from '#test/fakes/replication-fixtures.js';
+import { readProjectFile } from '#test/helpers/project-files.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 
@@ -23,9 +24,7 @@ const context = {
 } as unknown as Context;
 
 const sample = (name: string): unknown =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../events/replicate-${name}.json`, import.meta.url), 'utf8'),
-  );
+  JSON.parse(readProjectFile(`events/replicate-${name}.json`));
 
 /** The raw EventBridge event goes in; the chain's parse step types it. */
 const invoke = <R>(handler: (event: never, ctx: Context) => Promise<R>, raw: unknown): Promise<R> =>
@@ -42,10 +41,9 @@ const setup = (replicatedSecretPrefix = '') => {
   });
   const handler = buildReplicateHandler({
     deps: {
-      store: rememberingReplicaStore(fake.store, knownValues),
+      store: (region) => rememberingStore(fake.store(region), knownValues),
       rds: new FakeRds(['eu-west-1']),
       config: config({ replicatedSecretPrefix }),
-      retry: noWaitRetry,
     },
     logger,
     knownValues,

@@ -3,8 +3,8 @@ import type { RotateDeps } from '#functions/rotate/deps.js';
 import { rotate } from '#functions/rotate/rotate.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import type { StoreCall } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import type { StoreCall } from '#test/fakes/fake-secret-store.js';
 import {
   CURRENT_PASSWORD,
   depsWith,
@@ -14,7 +14,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const runRotation = async (deps: RotateDeps): Promise<void> => {
   for (const step of ROTATION_STEPS) await rotate(rotationEvent(step), deps, plentyOfTime);
@@ -54,7 +54,7 @@ describe('a full single-user rotation', () => {
     expect(store.calls.map(ops)).toEqual([
       'describe',
       'read AWSCURRENT',
-      `putPending  ${TOKEN}`,
+      `putValue  ${TOKEN}`,
       'describe',
       'read AWSCURRENT',
       `read AWSPENDING ${TOKEN}`,
@@ -93,7 +93,7 @@ describe('a full single-user rotation', () => {
     ['read', 2],
     ['read', 3],
     ['read', 4],
-    ['putPending', 1],
+    ['putValue', 1],
     ['promote', 1],
   ] as const)('converges when Secrets Manager call %s #%i fails once', async (op, nth) => {
     // Prepare

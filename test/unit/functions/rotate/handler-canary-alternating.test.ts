@@ -10,18 +10,20 @@ import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
 import { Sensitive } from '#shared/sensitive.js';
-import { type FakeDatabase, fakeEngine } from '#test/unit/fakes/fake-engine.js';
-import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
-import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { type FakeDatabase, fakeEngine } from '#test/fakes/fake-engine.js';
+import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
+import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   alternatingDatabase,
+  alternatingSecret,
   alternatingStore,
   CURRENT_PASSWORD,
   depsWith,
   MASTER_PASSWORD,
+  masterSecret,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
 
@@ -56,7 +58,7 @@ const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
       ...depsWith(store, database, CANARY_NEW),
       store: remembering,
       engineFor,
-      strategy: strategyBySecret({
+      strategyFor: strategyBySecret({
         singleUser,
         alternatingUsers: alternatingUsers({
           superusers: superuserSecrets(remembering, new FakeRdsEndpointLookup()),
@@ -114,5 +116,34 @@ describe('the rotate handler chain, alternating users, never leaks a secret valu
     expect(`${errorText}${text}`).not.toContain(MASTER_PASSWORD);
     expect(`${errorText}${text}`).not.toContain(CANARY_NEW);
     expect(text.match(/invocation failed/g)).toHaveLength(1);
+  });
+});
+
+/** The JSON log lines written so far. */
+const logLines = (): Record<string, unknown>[] =>
+  output
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('the strategy log key', () => {
+  it.each([
+    ['alternating-users', 'with masterarn', alternatingSecret()],
+    ['single-user', 'without masterarn', masterSecret()],
+  ])('says %s for a secret %s, on the lines of each step that read it', async (name, _, secret) => {
+    // Prepare
+    const handler = handlerOver(alternatingStore(secret), alternatingDatabase());
+    // Act
+    for (const step of ROTATION_STEPS) await invoke(handler, step);
+    // Assess
+    const stepLines = logLines().filter((line) =>
+      ['pending version staged', 'rotating', 'testing'].includes(String(line.message)),
+    );
+    expect(stepLines.map((line) => [line.step, line.strategy])).toEqual([
+      ['createSecret', name],
+      ['setSecret', name],
+      ['testSecret', name],
+    ]);
   });
 });

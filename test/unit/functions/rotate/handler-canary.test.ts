@@ -2,19 +2,24 @@ import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
-import { InvalidEventError, SecretFormatError } from '#shared/errors.js';
+import {
+  GrantParseError,
+  InvalidEventError,
+  SecretFormatError,
+  StatementFailedError,
+} from '#shared/errors.js';
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
-import type { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
   appSecret,
   depsWith,
   rotatingStore,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 // Distinctive values that must never reach a log line or an error.
 const CANARY_CURRENT = 'CANARY-current-7f3e9a1b2c4d';
@@ -155,5 +160,59 @@ describe('the rotate handler chain never leaks a secret value', () => {
     expect(error).toBeInstanceOf(SecretFormatError);
     expect(output.join('')).not.toContain(CANARY_CURRENT);
     expect(errorText(error)).not.toContain(CANARY_CURRENT);
+  });
+});
+
+describe('errors name the secret and the step they happened in (issue 9, defect 7)', () => {
+  /** Runs createSecret, then setSecret with the fake session failing with `failure`. */
+  const failSetSecretWith = async (failure: Error): Promise<Error> => {
+    const store = rotatingStore(appSecret({ password: CANARY_CURRENT }));
+    const database = new FakeDatabase({ app: CANARY_CURRENT });
+    const handler = handlerOver(store, database);
+    await invoke(handler, { Step: 'createSecret', SecretId: SECRET_ID, ClientRequestToken: TOKEN });
+    database.failSetPassword = failure;
+    return errorOf(
+      invoke(handler, { Step: 'setSecret', SecretId: SECRET_ID, ClientRequestToken: TOKEN }),
+    );
+  };
+
+  it('gives a failed statement of the engine the secret and the step', async () => {
+    // Prepare: what an engine throws knows the statement, not the secret or the step.
+    const failure = new StatementFailedError(
+      'PostgreSQL',
+      'set the password of "app"',
+      { code: '42501' },
+      { cause: new Error('permission denied to alter role') },
+    );
+    // Act
+    const error = await failSetSecretWith(failure);
+    // Assess
+    expect(error).toBeInstanceOf(StatementFailedError);
+    expect(error.name).toBe('StatementFailedError');
+    expect(error.message).toBe(
+      `setSecret for secret ${SECRET_ID}: PostgreSQL: set the password of "app" failed: permission denied to alter role`,
+    );
+    expect((error as StatementFailedError).where).toEqual({
+      secretId: SECRET_ID,
+      step: 'setSecret',
+    });
+    expect(output.join('')).toContain(`"step":"setSecret"`);
+  });
+
+  it('keeps what an error already knows and fills in only what it lacks', async () => {
+    // Prepare
+    const failure = new GrantParseError('returned a line that could not be parsed');
+    failure.locate({ secretId: 'arn:other-secret' });
+    // Act
+    const error = await failSetSecretWith(failure);
+    // Assess
+    expect(error).toBeInstanceOf(GrantParseError);
+    expect((error as GrantParseError).where).toEqual({
+      secretId: 'arn:other-secret',
+      step: 'setSecret',
+    });
+    expect(error.message).toBe(
+      'setSecret for secret arn:other-secret: SHOW GRANTS returned a line that could not be parsed',
+    );
   });
 });

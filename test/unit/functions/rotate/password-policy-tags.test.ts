@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rotate } from '#functions/rotate/rotate.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { createPasswordGenerator, type PasswordPolicy } from '#shared/passwords.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
   CURRENT_PASSWORD,
   depsWith,
@@ -10,7 +10,7 @@ import {
   rotatingStore,
   rotationEvent,
   SECRET_ID,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 describe('createSecret with password policy tags', () => {
   it('generates by the policy the tags narrow, and logs it without the password', async () => {

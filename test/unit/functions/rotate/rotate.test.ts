@@ -6,7 +6,7 @@ import {
   StepTimeoutError,
   VersionNotPendingError,
 } from '#shared/errors.js';
-import { FakeDatabase } from '#test/unit/fakes/fake-engine.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
   appSecret,
   CURRENT_PASSWORD,
@@ -16,7 +16,7 @@ import {
   rotationEvent,
   SECRET_ID,
   TOKEN,
-} from '#test/unit/fakes/rotation-fixtures.js';
+} from '#test/fakes/rotation-fixtures.js';
 
 describe('rotate (the gate)', () => {
   it('refuses a secret whose rotation is disabled, after one DescribeSecret', async () => {
@@ -82,6 +82,6 @@ describe('rotate (the gate)', () => {
     const run = rotate(rotationEvent('createSecret'), deps, { remainingMs: () => 0 });
     // Assess
     await expect(run).rejects.toBeInstanceOf(StepTimeoutError);
-    expect(store.count('putPending')).toBe(0);
+    expect(store.count('putValue')).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SuperuserSecretError, superuserSecrets } from '#functions/rotate/superuser-secret.js';
+import { superuserSecrets } from '#functions/rotate/superuser-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
-import { FakeRdsEndpointLookup } from '#test/unit/fakes/fake-rds-endpoint-lookup.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
-import { MASTER_ARN, MASTER_PASSWORD, masterSecret } from '#test/unit/fakes/rotation-fixtures.js';
+import { SuperuserSecretError } from '#shared/errors.js';
+import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
+import { MASTER_ARN, MASTER_PASSWORD, masterSecret } from '#test/fakes/rotation-fixtures.js';
 
 const where = { secretId: 'arn:app', step: 'setSecret' };
 const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:legacy';

@@ -3,7 +3,7 @@ import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { Sensitive } from '#shared/sensitive.js';
-import { FakeSecretStore } from '#test/unit/fakes/fake-secret-store.js';
+import { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 
 const TOKEN = '0f7d8e2a-3c4b-4d5e-8f6a-7b8c9d0e1f2a';
 
@@ -32,18 +32,18 @@ describe('rememberingStore', () => {
     inner.startRotation('app', TOKEN);
     const store = rememberingStore(inner, known);
     // Act
-    const outcome = await store.putPending(
+    const outcome = await store.putValue(
       'app',
       TOKEN,
       new Sensitive('{"password":"written-secret-2"}'),
-      'rt',
+      { stages: [Stage.Pending], rotationToken: 'rt' },
     );
     await store.promote('app', TOKEN, 'v-current');
     // Assess
     expect(outcome).toBe('created');
     expect(known.redact('written-secret-2')).toBe('[redacted]');
-    expect((await store.describe('app')).versions[TOKEN]).toContain(Stage.Current);
-    expect(inner.calls.map((c) => c.op)).toEqual(['putPending', 'promote', 'describe']);
+    expect((await store.describe('app'))?.versions[TOKEN]).toContain(Stage.Current);
+    expect(inner.calls.map((c) => c.op)).toEqual(['putValue', 'promote', 'describe']);
   });
 
   it('remembers a value that is not JSON as a whole', async () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SECRET_ENGINES } from '#shared/engines/secret-engines.js';
 import { SecretFormatError } from '#shared/errors.js';
 import {
   type DatabaseSecret,
   parseDatabaseSecret,
-  SECRET_ENGINES,
   serializeDatabaseSecret,
 } from '#shared/inputs/database-secret.js';
 import { Sensitive } from '#shared/sensitive.js';

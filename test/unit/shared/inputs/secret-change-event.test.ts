@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '#shared/errors.js';
 import { parseSecretChangeEvent } from '#shared/inputs/secret-change-event.js';
+import { readProjectFile } from '#test/helpers/project-files.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 
 const sample = (name: string): Record<string, unknown> =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../events/replicate-${name}.json`, import.meta.url), 'utf8'),
-  );
+  JSON.parse(readProjectFile(`events/replicate-${name}.json`));
 
 const withDetail = (name: string, patch: Record<string, unknown>): Record<string, unknown> => {
   const event = sample(name);

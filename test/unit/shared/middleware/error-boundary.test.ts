@@ -1,9 +1,15 @@
 import type { Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LoginRejectedError } from '#shared/errors.js';
+import {
+  GrantParseError,
+  InvalidEventError,
+  LoginRejectedError,
+  StatementFailedError,
+  StepFailedError,
+} from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
-import { errorBoundary } from '#shared/middleware/error-boundary.js';
+import { errorBoundary, rememberWhere } from '#shared/middleware/error-boundary.js';
 
 const SECRET = 'Very-Secret-Value-123';
 
@@ -110,5 +116,74 @@ describe('errorBoundary', () => {
     await boundary.before?.(requestFailing(undefined));
     // Assess
     expect(knownValues.redact(SECRET)).toBe(SECRET);
+  });
+});
+
+describe('errorBoundary: where an error happened (issue 9, defect 7)', () => {
+  it('fills in the secret and step parseEvent remembered, for an error lacking them', async () => {
+    // Prepare
+    const { lines, boundary } = setup();
+    const error = new StatementFailedError(
+      'MariaDB',
+      'ALTER USER ... IDENTIFIED BY',
+      { code: 'ER_CANNOT_USER', errno: 1396 },
+      { cause: new Error('ER_CANNOT_USER (1396)') },
+    );
+    const request = requestFailing(error);
+    rememberWhere(request, { secretId: 'app', step: 'setSecret' });
+    // Act
+    await boundary.onError?.(request);
+    // Assess
+    expect(request.error).toBe(error);
+    expect(error.message).toBe(
+      'setSecret for secret app: MariaDB: ALTER USER ... IDENTIFIED BY failed: ER_CANNOT_USER (1396)',
+    );
+    expect(error.stack).toContain(error.message);
+    expect(lines[0]?.attributes[0]).toMatchObject({
+      error: { name: 'StatementFailedError', where: { secretId: 'app', step: 'setSecret' } },
+    });
+  });
+
+  it('wraps a foreign error in a StepFailedError naming where it happened', async () => {
+    // Prepare
+    const { boundary } = setup();
+    const request = requestFailing(new TypeError('x is not a function'));
+    rememberWhere(request, { secretId: 'app', step: 'testSecret' });
+    // Act
+    await boundary.onError?.(request);
+    // Assess
+    expect(request.error).toBeInstanceOf(StepFailedError);
+    expect(request.error?.message).toBe(
+      'testSecret for secret app: TypeError: x is not a function',
+    );
+  });
+
+  it('falls back to its own where when no event named one', async () => {
+    // Prepare
+    const lines: string[] = [];
+    const boundary = errorBoundary({
+      logger: { error: (message) => lines.push(message) },
+      knownValues: new KnownValues(),
+      where: { step: 'reconcile' },
+    });
+    const error = new GrantParseError('returned no text');
+    const request = requestFailing(error);
+    // Act
+    await boundary.onError?.(request);
+    // Assess
+    expect(error.where).toEqual({ step: 'reconcile' });
+    expect(error.message).toBe('reconcile: SHOW GRANTS returned no text');
+  });
+
+  it('never takes where from a raw event that failed to parse', async () => {
+    // Prepare
+    const { boundary } = setup();
+    const error = new InvalidEventError('SecretId', 'holds an unprintable character');
+    const request = { ...requestFailing(error), event: { SecretId: `x\n${SECRET}`, Step: 'a' } };
+    // Act
+    await boundary.onError?.(request);
+    // Assess
+    expect(request.error?.message).toBe('holds an unprintable character');
+    expect(request.error?.message).not.toContain(SECRET);
   });
 });

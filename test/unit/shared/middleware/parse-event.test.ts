@@ -58,3 +58,26 @@ describe('parseEvent', () => {
     expect(appended).toEqual([]);
   });
 });
+
+describe('parseEvent: where errors happen', () => {
+  it('tells the error boundary the secret and step of a valid event only', async () => {
+    // Prepare
+    const middleware = parseEvent({
+      parse: parseRotationEvent,
+      logKeys: () => ({}),
+      logger: { appendKeys: () => undefined },
+      where: (event) => ({ secretId: event.SecretId, step: event.Step }),
+    });
+    const valid = requestWith({ Step: 'setSecret', SecretId: 'app', ClientRequestToken: TOKEN });
+    const hostile = requestWith({ Step: 'setSecret', SecretId: 'a\nb', ClientRequestToken: TOKEN });
+    // Act
+    await middleware.before?.(valid);
+    const refused = await Promise.resolve()
+      .then(() => middleware.before?.(hostile))
+      .catch((error: unknown) => error);
+    // Assess
+    expect(Object.values(valid.internal)).toEqual([{ secretId: 'app', step: 'setSecret' }]);
+    expect(refused).toBeInstanceOf(InvalidEventError);
+    expect(hostile.internal).toEqual({});
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * The reconcile function's middleware chain, apart from handler.ts so tests can run the whole
+ * chain with fake dependencies.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { KnownValues } from '#shared/known-values.js';
+import { errorBoundary } from '#shared/middleware/error-boundary.js';
+import { type ReconcileDeps, type ReconcileReport, reconcile } from './reconcile.js';
+
+/** What the chain is built from. */
+export interface ReconcileHandlerParts {
+  readonly deps: ReconcileDeps;
+  /** The Region swept (the function's own). */
+  readonly region: string;
+  readonly logger: Logger;
+  readonly knownValues: KnownValues;
+}
+
+/** The scheduled input: `{ "dryRun": true }` only reports; anything else also repairs. */
+export type ReconcileEvent = { readonly dryRun?: unknown } | null;
+
+/**
+ * The reconcile handler: one error boundary, then the sweep of `region`; the report is logged
+ * (ids and outcomes only) and returned.
+ *
+ * @example
+ * export const handler = buildReconcileHandler({ deps, region, logger, knownValues });
+ */
+export const buildReconcileHandler = ({
+  deps,
+  region,
+  logger,
+  knownValues,
+}: ReconcileHandlerParts) =>
+  middy<ReconcileEvent, ReconcileReport>()
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(errorBoundary({ logger, knownValues, where: { step: 'reconcile' } }))
+    .handler(async (event) => {
+      const report = await reconcile(region, { dryRun: event?.dryRun === true }, deps);
+      logger.info('reconcile finished', { report });
+      return report;
+    });

@@ -1,0 +1,234 @@
+/**
+ * The RdsDirectory port over the AWS SDK v3 RDS client: one client per Region (the ARN's, or the
+ * Region asked about), not-found faults read as `undefined`, every other failure an AwsCallError
+ * (after the SDK's retries, clients.ts).
+ * - endpointOf: an RDS-managed master secret names its database by the tag
+ *   `aws:rds:primaryDBInstanceArn` or `aws:rds:primaryDBClusterArn`
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html): the
+ *   instance's address, or the cluster's writer endpoint with its reader and custom endpoints.
+ * - findReplicaEndpoint: instances list cross-Region replicas by ARN in
+ *   `ReadReplicaDBInstanceIdentifiers`, and a replica's `ReadReplicaSourceDBInstanceIdentifier`
+ *   is the source ARN; clusters have `DescribeGlobalClusters` members, else the cluster's
+ *   `ReadReplicaIdentifiers`.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
+ */
+import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
+import type { DbEndpoint } from '#shared/engines/engine.js';
+import { AwsCallError } from '#shared/errors.js';
+import { callAws, clientSettings, perRegion } from './clients.js';
+import type {
+  DatabaseLocator,
+  RdsDirectory,
+  RdsEndpoint,
+  RdsResourceKind,
+} from './rds-directory.js';
+
+const SERVICE = 'RDS';
+const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
+
+/** The Region of an ARN (`arn:aws:rds:<region>:<account>:db:<id>`); `undefined` if it has none. */
+export const regionOfArn = (arn: string): string | undefined => {
+  const region = arn.split(':')[3];
+  return region === undefined || region === '' ? undefined : region;
+};
+
+const endpointOf = (
+  address: string | undefined,
+  port: number | undefined,
+): DbEndpoint | undefined =>
+  address === undefined || port === undefined ? undefined : { host: address, port };
+
+/** `undefined` when `error` is RDS's not-found fault; rethrows anything else. */
+const absentWhenNotFound = (error: unknown): undefined => {
+  if (error instanceof AwsCallError && NOT_FOUND.has(error.code)) return undefined;
+  throw error;
+};
+
+type Source =
+  | { readonly kind: 'instance'; readonly instance: DBInstance }
+  | { readonly kind: 'cluster'; readonly cluster: DBCluster };
+
+/**
+ * RdsDirectory over the RDS API. `makeClient` defaults to the SDK client with Rotasync's retry
+ * policy, so the endpoint comes only from AWS_ENDPOINT_URL_RDS.
+ *
+ * @example
+ * const rds = new RdsApiDirectory();
+ * await rds.endpointOf('cluster', 'arn:aws:rds:us-east-1:123456789012:cluster:app');
+ */
+export class RdsApiDirectory implements RdsDirectory {
+  readonly #client: (region?: string) => RDSClient;
+
+  public constructor(
+    makeClient: (region: string | undefined) => RDSClient = (region) =>
+      new RDSClient(clientSettings(region)),
+  ) {
+    this.#client = perRegion(makeClient);
+  }
+
+  #send<T>(operation: string, region: string | undefined, run: () => Promise<T>): Promise<T> {
+    const where = { operation: region === undefined ? operation : `${operation} in ${region}` };
+    return callAws(SERVICE, where, run);
+  }
+
+  async #instance(region: string | undefined, identifier: string): Promise<DBInstance | undefined> {
+    const output = await this.#send('DescribeDBInstances', region, () =>
+      this.#client(region).send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+      ),
+    ).catch(absentWhenNotFound);
+    return output?.DBInstances?.[0];
+  }
+
+  async #cluster(region: string | undefined, identifier: string): Promise<DBCluster | undefined> {
+    const output = await this.#send('DescribeDBClusters', region, () =>
+      this.#client(region).send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier })),
+    ).catch(absentWhenNotFound);
+    return output?.DBClusters?.[0];
+  }
+
+  async *#allInstances(region: string): AsyncGenerator<DBInstance> {
+    let marker: string | undefined;
+    do {
+      const output = await this.#send('DescribeDBInstances', region, () =>
+        this.#client(region).send(
+          new DescribeDBInstancesCommand(marker === undefined ? {} : { Marker: marker }),
+        ),
+      );
+      yield* output.DBInstances ?? [];
+      marker = output.Marker;
+    } while (marker !== undefined);
+  }
+
+  async *#allClusters(region: string): AsyncGenerator<DBCluster> {
+    let marker: string | undefined;
+    do {
+      const output = await this.#send('DescribeDBClusters', region, () =>
+        this.#client(region).send(
+          new DescribeDBClustersCommand(marker === undefined ? {} : { Marker: marker }),
+        ),
+      );
+      yield* output.DBClusters ?? [];
+      marker = output.Marker;
+    } while (marker !== undefined);
+  }
+
+  public async endpointOf(kind: RdsResourceKind, arn: string): Promise<RdsEndpoint | undefined> {
+    const region = regionOfArn(arn);
+    if (kind === 'instance') {
+      const instance = await this.#instance(region, arn);
+      const host = instance?.Endpoint?.Address;
+      const port = instance?.Endpoint?.Port;
+      const engine = instance?.Engine;
+      if (host === undefined || port === undefined || engine === undefined) return undefined;
+      return { host, port, engine, hostnames: [host] };
+    }
+    const cluster = await this.#cluster(region, arn);
+    // The cluster (writer) endpoint: the only one where users can be created.
+    const host = cluster?.Endpoint;
+    const port = cluster?.Port;
+    const engine = cluster?.Engine;
+    if (host === undefined || port === undefined || engine === undefined) return undefined;
+    const others = [cluster?.ReaderEndpoint, ...(cluster?.CustomEndpoints ?? [])];
+    return {
+      host,
+      port,
+      engine,
+      hostnames: [host, ...others.filter((name) => name !== undefined)],
+    };
+  }
+
+  async #fromInstance(region: string, instance: DBInstance): Promise<Source | undefined> {
+    if (instance.DBClusterIdentifier === undefined) return { kind: 'instance', instance };
+    const cluster = await this.#cluster(region, instance.DBClusterIdentifier);
+    return cluster === undefined ? undefined : { kind: 'cluster', cluster };
+  }
+
+  async #findSource(region: string, locator: DatabaseLocator): Promise<Source | undefined> {
+    if (locator.dbClusterIdentifier !== undefined) {
+      const cluster = await this.#cluster(region, locator.dbClusterIdentifier);
+      return cluster === undefined ? undefined : { kind: 'cluster', cluster };
+    }
+    if (locator.dbInstanceIdentifier !== undefined) {
+      const instance = await this.#instance(region, locator.dbInstanceIdentifier);
+      return instance === undefined ? undefined : this.#fromInstance(region, instance);
+    }
+    const host = locator.host?.toLowerCase();
+    if (host === undefined) return undefined;
+    for await (const instance of this.#allInstances(region)) {
+      if (instance.Endpoint?.Address?.toLowerCase() === host) {
+        return this.#fromInstance(region, instance);
+      }
+    }
+    for await (const cluster of this.#allClusters(region)) {
+      const names = [cluster.Endpoint, cluster.ReaderEndpoint, ...(cluster.CustomEndpoints ?? [])];
+      if (names.some((name) => name?.toLowerCase() === host)) return { kind: 'cluster', cluster };
+    }
+    return undefined;
+  }
+
+  async #instanceReplica(instance: DBInstance, target: string): Promise<DbEndpoint | undefined> {
+    const listed = (instance.ReadReplicaDBInstanceIdentifiers ?? []).filter(
+      (arn) => regionOfArn(arn) === target,
+    );
+    for (const arn of listed) {
+      const replica = await this.#instance(target, arn);
+      const endpoint = endpointOf(replica?.Endpoint?.Address, replica?.Endpoint?.Port);
+      if (endpoint !== undefined) return endpoint;
+    }
+    // The source's list can lag behind a replica's creation: ask the target Region too.
+    const sourceArn = instance.DBInstanceArn;
+    if (sourceArn === undefined) return undefined;
+    for await (const candidate of this.#allInstances(target)) {
+      if (candidate.ReadReplicaSourceDBInstanceIdentifier === sourceArn) {
+        return endpointOf(candidate.Endpoint?.Address, candidate.Endpoint?.Port);
+      }
+    }
+    return undefined;
+  }
+
+  async #clusterReplica(
+    sourceRegion: string,
+    cluster: DBCluster,
+    target: string,
+  ): Promise<DbEndpoint | undefined> {
+    const arn = cluster.DBClusterArn;
+    const candidates: string[] = [];
+    if (arn !== undefined) {
+      const output = await this.#send('DescribeGlobalClusters', sourceRegion, () =>
+        this.#client(sourceRegion).send(new DescribeGlobalClustersCommand({})),
+      );
+      for (const global of output.GlobalClusters ?? []) {
+        const members = global.GlobalClusterMembers ?? [];
+        if (!members.some((member) => member.DBClusterArn === arn)) continue;
+        candidates.push(...members.flatMap((member) => member.DBClusterArn ?? []));
+      }
+    }
+    candidates.push(...(cluster.ReadReplicaIdentifiers ?? []));
+    for (const candidate of candidates.filter((id) => regionOfArn(id) === target)) {
+      const replica = await this.#cluster(target, candidate);
+      // The cluster (writer) endpoint: it is the one that accepts writes after a failover.
+      const endpoint = endpointOf(replica?.Endpoint, replica?.Port);
+      if (endpoint !== undefined) return endpoint;
+    }
+    return undefined;
+  }
+
+  public async findReplicaEndpoint(
+    sourceRegion: string,
+    locator: DatabaseLocator,
+    targetRegion: string,
+  ): Promise<DbEndpoint | undefined> {
+    const source = await this.#findSource(sourceRegion, locator);
+    if (source === undefined) return undefined;
+    return source.kind === 'instance'
+      ? this.#instanceReplica(source.instance, targetRegion)
+      : this.#clusterReplica(sourceRegion, source.cluster, targetRegion);
+  }
+}

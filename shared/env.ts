@@ -1,0 +1,48 @@
+/**
+ * Reading a function's environment at cold start: each reader names the variable in the
+ * ConfigurationError it throws, so a bad setting fails the function's init, not an invocation
+ * half-way. Empty or absent means the default.
+ */
+import { ConfigurationError } from './errors.js';
+
+/** A function's environment (`process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const TRUE = new Set(['true', '1', 'y', 'yes']);
+const FALSE = new Set(['false', '0', 'n', 'no']);
+
+/**
+ * `true`/`false` (also 1/0, y/n, yes/no, any case).
+ *
+ * @example
+ * readBoolean(process.env, 'EXCLUDE_NUMBERS', false)
+ */
+export const readBoolean = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new ConfigurationError(`${name} must be true/false (also 1/0, y/n, yes/no)`);
+};
+
+/**
+ * A whole number from `min` to `max`.
+ *
+ * @example
+ * readInteger(process.env, 'PASSWORD_LENGTH', 32, 1, 4096)
+ */
+export const readInteger = (
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+};

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { testSecret } from '#functions/rotate/steps/test-secret.js';
+import { Stage } from '#shared/aws/secret-store.js';
+import {
+  DatabaseUnreachableError,
+  LoginRejectedError,
+  VersionNotPendingError,
+} from '#shared/errors.js';
+import { FakeDatabase } from '#test/fakes/fake-engine.js';
+import {
+  appSecret,
+  CURRENT_PASSWORD,
+  depsWith,
+  NEW_PASSWORD,
+  plentyOfTime,
+  rotatingStore,
+  rotationEvent,
+  SECRET_ID,
+  TOKEN,
+} from '#test/fakes/rotation-fixtures.js';
+
+const setup = async (database: FakeDatabase, withPending = true) => {
+  const store = rotatingStore();
+  if (withPending)
+    store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD }), [Stage.Pending]);
+  const request = {
+    event: rotationEvent('testSecret'),
+    metadata: await store.metadataOf(SECRET_ID),
+    deadline: plentyOfTime,
+  };
+  store.calls.length = 0;
+  return { store, request, deps: depsWith(store, database) };
+};
+
+describe('testSecret', () => {
+  it('logs in with the pending password and probes, reading only the pending version', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: NEW_PASSWORD });
+    const { store, request, deps } = await setup(database);
+    // Act
+    await testSecret(request, deps);
+    // Assess
+    expect(database.logins.map((l) => [l.password, l.accepted])).toEqual([[NEW_PASSWORD, true]]);
+    expect(database.statements).toEqual(['probe as app', 'close app']);
+    expect(store.calls).toEqual([
+      { op: 'read', secretId: SECRET_ID, stage: Stage.Pending, versionId: TOKEN },
+    ]);
+  });
+
+  it('fails with LoginRejectedError when the pending password is rejected', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: CURRENT_PASSWORD });
+    const { request, deps } = await setup(database);
+    // Act
+    const run = testSecret(request, deps);
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(LoginRejectedError);
+    expect(database.statements).toEqual([]);
+  });
+
+  it('fails with DatabaseUnreachableError when the server cannot be reached', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: NEW_PASSWORD });
+    database.unreachable = true;
+    const { request, deps } = await setup(database);
+    // Act
+    const run = testSecret(request, deps);
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(DatabaseUnreachableError);
+  });
+
+  it('fails with VersionNotPendingError when the token holds no value', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: NEW_PASSWORD });
+    const { request, deps } = await setup(database, false);
+    // Act
+    const run = testSecret(request, deps);
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(VersionNotPendingError);
+    expect(database.logins).toEqual([]);
+  });
+});
