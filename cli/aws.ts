@@ -1,12 +1,14 @@
 /**
- * The AWS clients the command uses, one per service and Region, all configured the same way:
+ * The AWS clients the command uses, one per service and Region, all made the project's one way
+ * (shared/aws/clients.ts: the SDK's standard retries, 4 attempts with jittered backoff), plus
  * `--endpoint` for every service when given (else the SDK's own AWS_ENDPOINT_URL_<SERVICE>
- * variables), `--profile`, and the SDK's standard retries. Also the one place that turns an SDK
- * failure into an AwsCallError (exit 3) naming the call.
+ * variables) and `--profile`. Also the one place that turns an SDK failure into a
+ * CallFailedError (exit 3) naming the call.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsCallError, CliError, UsageError } from './errors.js';
+import { clientSettings, errorName, perRegion } from '#shared/aws/clients.js';
+import { CallFailedError, CliError, UsageError } from './errors.js';
 import type { CommonOptions } from './options.js';
 
 export interface AwsClients {
@@ -17,35 +19,32 @@ export interface AwsClients {
   destroy(): void;
 }
 
-type ClientConfig = { region: string; endpoint?: string; profile?: string };
-
 /** Creates clients lazily and keeps one per service and Region. */
 export const createAwsClients = (options: CommonOptions): AwsClients => {
-  const made = new Map<string, SecretsManagerClient | LambdaClient>();
-  const config = (region: string): ClientConfig => ({
-    region,
+  const made: { destroy(): void }[] = [];
+  const settings = (region: string | undefined) => ({
+    ...clientSettings(region),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
   });
-  const once = <T extends SecretsManagerClient | LambdaClient>(key: string, make: () => T): T => {
-    const known = made.get(key);
-    if (known !== undefined) return known as T;
-    const client = make();
-    made.set(key, client);
+  const remember = <T extends { destroy(): void }>(client: T): T => {
+    made.push(client);
     return client;
   };
+  const secretsManager = perRegion((region) =>
+    remember(new SecretsManagerClient(settings(region))),
+  );
+  const lambda = perRegion((region) => remember(new LambdaClient(settings(region))));
   let region: Promise<string> | undefined;
   return {
     region: () => {
       region ??= resolveRegion(options);
       return region;
     },
-    secretsManager: (inRegion) =>
-      once(`sm ${inRegion}`, () => new SecretsManagerClient(config(inRegion))),
-    lambda: (inRegion) => once(`lambda ${inRegion}`, () => new LambdaClient(config(inRegion))),
+    secretsManager: (inRegion) => secretsManager(inRegion),
+    lambda: (inRegion) => lambda(inRegion),
     destroy: () => {
-      for (const client of made.values()) client.destroy();
-      made.clear();
+      for (const client of made.splice(0)) client.destroy();
     },
   };
 };
@@ -73,24 +72,24 @@ const SDK_ERROR_HINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Runs one AWS call; a failure becomes an AwsCallError whose message names the call (`what`,
+ * Runs one AWS call; a failure becomes a CallFailedError whose message names the call (`what`,
  * e.g. `RotateSecret prod/db/app in us-east-1`) and the service's error, never request data.
  */
 export const awsCall = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (error) {
-    throw toAwsCallError(what, error);
+    throw toCallFailedError(what, error);
   }
 };
 
-/** The AwsCallError for an SDK failure of `what` (the command's own errors pass through). */
-export const toAwsCallError = (what: string, error: unknown): CliError => {
+/** The CallFailedError for an SDK failure of `what` (the command's own errors pass through). */
+export const toCallFailedError = (what: string, error: unknown): CliError => {
   if (error instanceof CliError) return error;
-  const name = error instanceof Error ? error.name : 'Error';
+  const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
   const hint = SDK_ERROR_HINTS[name];
-  return new AwsCallError(
+  return new CallFailedError(
     `${what} failed: ${name}: ${message}${hint === undefined ? '' : ` (${hint})`}`,
     name,
     { cause: error },
@@ -101,4 +100,4 @@ export const toAwsCallError = (what: string, error: unknown): CliError => {
 export const isNotFound = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ResourceNotFoundException' ||
-    (error instanceof AwsCallError && error.code === 'ResourceNotFoundException'));
+    (error instanceof CallFailedError && error.code === 'ResourceNotFoundException'));

@@ -26,10 +26,10 @@ export class UsageError extends CliError {
 }
 
 /** An AWS API call failed; `code` is the service's error name (e.g. AccessDeniedException). */
-export class AwsCallError extends CliError {
+export class CallFailedError extends CliError {
   public constructor(message: string, code: string, options?: ErrorOptions) {
     super(message, ExitCode.AwsError, code, options);
-    this.name = 'AwsCallError';
+    this.name = 'CallFailedError';
   }
 }
 

@@ -8,7 +8,7 @@
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { awsCall, isNotFound } from './aws.js';
 import type { CommandContext } from './context.js';
-import { AwsCallError, FunctionFailedError } from './errors.js';
+import { CallFailedError, FunctionFailedError } from './errors.js';
 
 /** Rotasync's functions the command invokes by their deployed names. */
 export type RotasyncFunction =
@@ -45,7 +45,7 @@ export const invokeFunction = async (
     );
   } catch (error) {
     if (isNotFound(error)) {
-      throw new AwsCallError(
+      throw new CallFailedError(
         `${what} failed: there is no function ${name} in ${region}. Deploy the stack there, or name the deployment with --stage or --function-prefix.`,
         'ResourceNotFoundException',
         { cause: error },

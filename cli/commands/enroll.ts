@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { checkRotationWindow, parseScheduleExpression } from '#shared/rotation-schedule.js';
 import { awsCall, isNotFound } from '../aws.js';
 import type { CommandContext, CommandResult } from '../context.js';
-import { AwsCallError, UsageError } from '../errors.js';
+import { CallFailedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName } from '../invoke-function.js';
 import { parseDuration, type RawCommonOptions } from '../options.js';
@@ -154,7 +154,7 @@ const rotationFunctionArn = async (
     return configuration.FunctionArn ?? name;
   } catch (error) {
     if (isNotFound(error)) {
-      throw new AwsCallError(
+      throw new CallFailedError(
         `There is no function ${name} in ${region} to rotate with: deploy the stack there, or name the deployment with --stage or --function-prefix (or give --rotation-function).`,
         'ResourceNotFoundException',
         { cause: error },

@@ -12,7 +12,7 @@ import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
 import { awsCall, isNotFound } from '../aws.js';
 import type { CommandContext, CommandResult } from '../context.js';
-import { AwsCallError } from '../errors.js';
+import { CallFailedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName } from '../invoke-function.js';
 import { regionOfArn } from '../names.js';
@@ -159,7 +159,7 @@ export const runStatus = async (
 
   const home = await inventory(region);
   // This Region must be readable: without it there is nothing to show.
-  if (!home.ok) throw new AwsCallError(home.error, home.code);
+  if (!home.ok) throw new CallFailedError(home.error, home.code);
   const managed = home.secrets.filter(
     (secret) =>
       secret.deletedDate === undefined &&
