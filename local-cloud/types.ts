@@ -41,6 +41,22 @@ export interface FaultSettings {
   readonly throttleRate?: number;
   /** Share of requests (0..1) answered with HTTP 500 InternalServiceError. */
   readonly serverErrorRate?: number;
+  /**
+   * Enforce Secrets Manager's request-rate quotas, per Region and operation group (GetSecretValue
+   * 10,000/s, DescribeSecret 40,000/s, the write group 50/s, BatchGetSecretValue and ListSecrets
+   * 100/s, …: local-cloud/request-quotas.ts). A call over its quota is answered with
+   * ThrottlingException (HTTP 400) before it changes anything. Off when absent.
+   */
+  readonly requestQuota?: RequestQuotaSettings;
+}
+
+/** The request-rate quota knob. */
+export interface RequestQuotaSettings {
+  /**
+   * Multiplies every quota (default 1): 0.1 throttles at a tenth of the service's rates, so a
+   * small local run meets the limits a large real one would.
+   */
+  readonly scale?: number;
 }
 
 export interface FaultInjector {
@@ -184,6 +200,11 @@ export interface ServiceHandler {
     readonly operation: string;
     readonly resource: string | undefined;
   };
+  /**
+   * Optional: the largest request body the service reads (default 1 MiB, see server.ts) and the
+   * error code a larger one is refused with (Lambda takes payloads of up to 6 MB).
+   */
+  readonly requestLimit?: { readonly bytes: number; readonly code: string };
   faultResponse?(fault: { code: string; status: number; message: string; operation: string }): {
     readonly status: number;
     readonly headers: Readonly<Record<string, string>>;

@@ -441,6 +441,9 @@ export const createLocalLambda = (options: LocalLambdaOptions): LocalLambda => {
   };
 
   return {
+    // Read a 6 MB payload whole, so the quota below answers it; far larger ones are refused
+    // at the door with the same error.
+    requestLimit: { bytes: SYNC_PAYLOAD_LIMIT + 65_536, code: 'RequestTooLargeException' },
     identify: ({ method, path }) => {
       const route = routeOf(method, path);
       return { operation: route.operation, resource: route.functionName };

@@ -373,6 +373,20 @@ describe('Invoke, errors of the API', () => {
     });
   });
 
+  it("takes a synchronous payload of several megabytes, over the endpoint's 1 MiB default", async () => {
+    // Act
+    const answer = await invoke({
+      FunctionName: 'probe-echo',
+      Payload: encode({ lines: 'x'.repeat(5 * 1024 * 1024) }),
+    });
+
+    // Assess
+    expect(answer.FunctionError).toBeUndefined();
+    expect((json(answer.Payload) as { event: { lines: string } }).event.lines).toHaveLength(
+      5 * 1024 * 1024,
+    );
+  });
+
   it('refuses payloads over the quotas (6 MB synchronous, 1 MB Event) with 413', async () => {
     const syncTooLarge = await failureOf(
       invoke({ FunctionName: 'probe-echo', Payload: encode('x'.repeat(6 * 1024 * 1024)) }),
