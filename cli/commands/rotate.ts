@@ -130,33 +130,21 @@ export const startAndWait = async (
 ): Promise<CommandResult> => {
   const { region, described } = input;
   const name = described.Name;
-  const earlier = unfinishedVersion(described);
-  let versionId: string;
-  let resumed = false;
+  const startedAt = context.io.now().getTime();
   context.progress.update(`rotate ${name}: starting…`);
-  try {
-    const started = await awsCall(`RotateSecret ${name} in ${region}`, () =>
-      context.aws.secretsManager(region).send(new RotateSecretCommand(input.start)),
-    );
-    versionId = started.VersionId ?? '';
-  } catch (error) {
-    // "A previous rotation isn't complete. That rotation will be reattempted.": wait for it.
-    if (earlier === undefined || (error as { code?: string }).code !== 'InvalidRequestException') {
-      throw error;
-    }
-    versionId = earlier;
-    resumed = true;
-  }
-  const base = {
-    secret: name,
-    arn: described.ARN,
+  let rotation = await startRotation(
+    context,
     region,
-    versionId,
-    resumed,
-  };
+    name,
+    input.start,
+    unfinishedVersion(described),
+  );
   if (!input.wait) {
     const report: RotationReport = {
-      ...base,
+      secret: name,
+      arn: described.ARN,
+      region,
+      ...rotation,
       outcome: 'started',
       elapsedMs: null,
       lastRotated: null,
@@ -165,21 +153,33 @@ export const startAndWait = async (
     return {
       exitCode: ExitCode.Ok,
       json: report,
-      text: `→ ${resumed ? 're-attempting the unfinished rotation' : 'rotation started'} of ${name} in ${region}: version ${versionId} is AWSPENDING`,
+      text: `→ ${rotation.resumed ? 're-attempting the unfinished rotation' : 'rotation started'} of ${name} in ${region}: version ${rotation.versionId} is AWSPENDING`,
     };
   }
-  const waited = await waitForRotation(context, {
-    region,
-    secretArn: described.ARN,
-    name,
-    versionId,
-    timeoutMs: input.timeoutMs,
-  });
+  const wait = (versionId: string) =>
+    waitForRotation(context, {
+      region,
+      secretArn: described.ARN,
+      name,
+      versionId,
+      timeoutMs: Math.max(0, input.timeoutMs - (context.io.now().getTime() - startedAt)),
+    });
+  let waited = await wait(rotation.versionId);
+  if (rotation.resumed && waited.outcome === 'abandoned') {
+    // The pending version we waited for went away without becoming current: it was the
+    // configuration test Secrets Manager runs when rotation is turned on without rotating
+    // (RotateImmediately=false, as failover does), not a rotation to resume. Start ours now.
+    rotation = await startRotation(context, region, name, input.start, undefined);
+    waited = await wait(rotation.versionId);
+  }
   context.progress.end();
   const report: RotationReport = {
-    ...base,
+    secret: name,
+    arn: described.ARN,
+    region,
+    ...rotation,
     outcome: waited.outcome,
-    elapsedMs: waited.elapsedMs,
+    elapsedMs: context.io.now().getTime() - startedAt,
     lastRotated: waited.described.LastRotatedDate?.toISOString() ?? null,
     nextRotation: waited.described.NextRotationDate?.toISOString() ?? null,
   };
@@ -188,6 +188,31 @@ export const startAndWait = async (
     json: report,
     text: renderRotation(report, functionNameOf(waited.described.RotationLambdaARN)),
   };
+};
+
+/**
+ * RotateSecret; when Secrets Manager answers that a previous rotation is not complete (it then
+ * re-attempts that one) and `earlier` is its version, resolves that version as resumed.
+ */
+const startRotation = async (
+  context: CommandContext,
+  region: string,
+  name: string,
+  start: ConstructorParameters<typeof RotateSecretCommand>[0],
+  earlier: string | undefined,
+): Promise<{ versionId: string; resumed: boolean }> => {
+  try {
+    const started = await awsCall(`RotateSecret ${name} in ${region}`, () =>
+      context.aws.secretsManager(region).send(new RotateSecretCommand(start)),
+    );
+    return { versionId: started.VersionId ?? '', resumed: false };
+  } catch (error) {
+    // "A previous rotation isn't complete. That rotation will be reattempted.": wait for it.
+    if (earlier === undefined || (error as { code?: string }).code !== 'InvalidRequestException') {
+      throw error;
+    }
+    return { versionId: earlier, resumed: true };
+  }
 };
 
 const EXIT_BY_OUTCOME: Readonly<Record<RotationEnd, ExitCodeValue>> = {

@@ -3,9 +3,11 @@
  * project's real rotate function against a real PostgreSQL server: in both output modes, with
  * the outcomes a rotation can have (rotated, unfinished, abandoned) and their exit codes.
  */
+import { randomUUID } from 'node:crypto';
 import {
   CancelRotateSecretCommand,
   DescribeSecretCommand,
+  PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -300,6 +302,50 @@ describe('rotasync rotate', () => {
     // Assess
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain(`version ${token} lost AWSPENDING without becoming AWSCURRENT`);
+  });
+
+  it('starts its own rotation when the pending version it waited for goes away (a configuration test)', async () => {
+    // Prepare: a pending version that cannot finish (another user), as left while Secrets
+    // Manager tests a function that rotation was just turned on with.
+    const secret = await enrolled();
+    const token = randomUUID();
+    const current = await harness.readJson(secret.arn, 'AWSCURRENT');
+    await harness.sm.send(
+      new PutSecretValueCommand({
+        SecretId: secret.arn,
+        ClientRequestToken: token,
+        SecretString: JSON.stringify({ ...current, username: 'someone_else' }),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
+    harness.stack.cloud.requestLog.clear();
+
+    // Act: once the command was told a rotation is unfinished, that version goes away.
+    const running = runCli(['rotate', secret.name, '--timeout', '30s', ...at(), '--json']);
+    const refused = () =>
+      harness.stack.cloud.requestLog
+        .entries()
+        .some((e) => e.operation === 'RotateSecret' && e.outcome === 'InvalidRequestException');
+    for (let tries = 0; !refused() && tries < 200; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await harness.stack.cloud.rotationsSettled();
+    await harness.sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: secret.arn,
+        VersionStage: 'AWSPENDING',
+        RemoveFromVersionId: token,
+      }),
+    );
+    const run = await running;
+
+    // Assess
+    expect(refused()).toBe(true);
+    expect(run.exitCode, run.stdout).toBe(0);
+    const report = run.json<{ versionId: string; outcome: string; resumed: boolean }>();
+    expect(report).toMatchObject({ outcome: 'succeeded', resumed: false });
+    expect(report.versionId).not.toBe(token);
+    expect(await currentVersion(secret.arn)).toBe(report.versionId);
   });
 
   it('with --no-wait starts the rotation and returns', async () => {
