@@ -153,7 +153,10 @@ const refuse = (
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isLoggedService = (service: string): service is RequestLogEntry['service'] =>
-  service === 'secretsmanager' || service === 'rds' || service === 'lambda';
+  service === 'secretsmanager' ||
+  service === 'rds' ||
+  service === 'monitoring' ||
+  service === 'lambda';
 
 /** Starts listening on 127.0.0.1 (`port` 0 picks a free one). */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {

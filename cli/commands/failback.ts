@@ -5,6 +5,7 @@
  * secret changed in the old Region after the failover is refused unless --force.
  */
 import type { Command } from 'commander';
+import type { FailbackReport } from '#functions/failback/failback.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -17,18 +18,8 @@ import {
 } from '../options.js';
 import { renderTable } from '../table.js';
 
-/** The failback function's report (CONTRACTS: "failback"). */
-export interface FailbackReport {
-  readonly region: string;
-  readonly from: string;
-  readonly dryRun: boolean;
-  readonly state: 'done' | 'failed';
-  readonly secrets: readonly {
-    readonly secret: string;
-    readonly status: string;
-    readonly error?: string;
-  }[];
-}
+/** The failback function's report: its own type, so a change there is a compile error here. */
+export type { FailbackReport };
 
 export interface FailbackOptions extends RawCommonOptions {
   readonly confirm?: string;

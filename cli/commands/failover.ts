@@ -6,6 +6,7 @@
  * is done or failed, or --max-wait passes.
  */
 import type { Command } from 'commander';
+import type { FailoverReport } from '#functions/failover/failover.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -18,25 +19,8 @@ import {
 } from '../options.js';
 import { formatDuration, renderTable } from '../table.js';
 
-/** The failover function's report (CONTRACTS: "failover"). */
-export interface FailoverReport {
-  readonly region: string;
-  readonly dryRun: boolean;
-  readonly state: 'done' | 'in-progress' | 'failed';
-  readonly databases: readonly {
-    readonly id: string;
-    readonly kind: string;
-    readonly status: string;
-    readonly error?: string;
-  }[];
-  readonly secrets: readonly {
-    readonly secret: string;
-    readonly status: string;
-    readonly checks?: { readonly login?: string; readonly write?: string };
-    readonly rotation?: string;
-    readonly error?: string;
-  }[];
-}
+/** The failover function's report: its own type, so a change there is a compile error here. */
+export type { FailoverReport };
 
 export interface FailoverOptions extends RawCommonOptions {
   readonly confirm?: string;

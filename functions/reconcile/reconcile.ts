@@ -10,15 +10,13 @@
  * from a bucket (default 10/s), leaving most of the 50/s write quota to rotations.
  */
 
-import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { SecretMetadata, SecretStores, SecretValue } from '#shared/aws/secret-store.js';
-import type { DbEndpoint } from '#shared/engines/engine.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {
-  parseSecretObject,
-  planEndpoint,
-  rewriteEndpoint,
-} from '#shared/replication/endpoint-rewrite.js';
+  compareReplicaValue,
+  expectedReplicaValue,
+  memoiseRdsDirectory,
+} from '#shared/replication/replica-comparison.js';
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
@@ -26,13 +24,17 @@ import { classifyUnpairedReplicas, type UnpairedReplica } from './extra-replicas
 import { rateLimitWrites } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
 
-/** Why a replica differs from what it should be. */
+/**
+ * Why a replica differs from what it should be. `failed-over`: the target was failed over (it is
+ * a source in its own Region now), found when a repair was attempted; it is left alone.
+ */
 export type DriftReason =
   | 'missing'
   | 'stale-value'
   | 'wrong-endpoint'
   | 'extra-replica'
-  | 'no-longer-replicated';
+  | 'no-longer-replicated'
+  | 'failed-over';
 
 /** One drifted replica; `error` names why a repair failed (never a value). */
 export interface Drift {
@@ -78,57 +80,6 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 
 const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
-
-/** JSON with sorted keys, so key order does not count as drift. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  );
-
-const withoutEndpoint = (secret: Record<string, unknown>): Record<string, unknown> => {
-  const { host: _host, port: _port, ...rest } = secret;
-  return rest;
-};
-
-/** Classifies a replica's value against the expected one; `undefined` means in sync. */
-const compare = (
-  expected: SecretValue['value'],
-  actual: SecretValue['value'],
-): 'stale-value' | 'wrong-endpoint' | undefined => {
-  if (expected.reveal() === actual.reveal()) return undefined;
-  const want = parseSecretObject(expected);
-  const have = parseSecretObject(actual);
-  if (want === undefined || have === undefined) return 'stale-value';
-  if (canonical(want) === canonical(have)) return undefined;
-  return canonical(withoutEndpoint(want)) === canonical(withoutEndpoint(have))
-    ? 'wrong-endpoint'
-    : 'stale-value';
-};
-
-/** RDS lookups memoised for one sweep: many secrets name the same database. */
-const memoise = (
-  rds: Pick<RdsDirectory, 'findReplicaEndpoint'>,
-): Pick<RdsDirectory, 'findReplicaEndpoint'> => {
-  const seen = new Map<string, Promise<DbEndpoint | undefined>>();
-  return {
-    findReplicaEndpoint: (source: string, locator: DatabaseLocator, target: string) => {
-      const key = JSON.stringify([
-        source,
-        locator.host,
-        locator.dbInstanceIdentifier,
-        locator.dbClusterIdentifier,
-        target,
-      ]);
-      const known = seen.get(key);
-      if (known !== undefined) return known;
-      const lookup = rds.findReplicaEndpoint(source, locator, target);
-      seen.set(key, lookup);
-      return lookup;
-    },
-  };
-};
 
 interface Pair {
   readonly secret: SecretMetadata;
@@ -188,7 +139,7 @@ export const reconcile = async (
   deps: ReconcileDeps,
 ): Promise<ReconcileReport> => {
   const dryRun = options.dryRun === true;
-  const rds = memoise(deps.rds);
+  const rds = memoiseRdsDirectory(deps.rds);
   const bucket = deps.writeBucket ?? new TokenBucket(10);
   const writeStore = rateLimitWrites(deps.store, bucket);
   const errors: { secret: string; error: string }[] = [];
@@ -238,7 +189,7 @@ export const reconcile = async (
       const replica = replicaValues.get(pair.secret.name);
       let reason: DriftReason | undefined;
       try {
-        const plan = await planEndpoint({
+        const expected = await expectedReplicaValue({
           secretName: pair.secret.name,
           tags: pair.secret.tags,
           value: source.value,
@@ -247,8 +198,8 @@ export const reconcile = async (
           overrides: deps.config.endpointOverrides,
           rds,
         });
-        const expected = rewriteEndpoint(source.value, plan.endpoint);
-        reason = replica === undefined ? 'missing' : compare(expected, replica.value);
+        reason =
+          replica === undefined ? 'missing' : compareReplicaValue(expected.value, replica.value);
       } catch (error) {
         errors.push({ secret: pair.secret.arn, error: describeError(error) });
         continue;
@@ -298,10 +249,14 @@ export const reconcile = async (
         await writeStore(item.region).remove(name, deps.config.recoveryWindowInDays);
         return { ...item, repaired: true };
       }
-      await replicateSecret(
+      const report = await replicateSecret(
         { secretId: item.secret, sourceRegion, onlyRegions: [item.region] },
         repairDeps,
       );
+      // A failed-over secret is a source in its own Region now: not drift, and never repaired.
+      if (report.regions.some((result) => result.status === 'failed-over')) {
+        return { ...item, reason: 'failed-over' as const };
+      }
       return { ...item, repaired: true };
     } catch (error) {
       return { ...item, error: describeError(error) };

@@ -1,8 +1,9 @@
 /**
- * `rotasync drill`, `failover` and `failback` against stand-ins of the DR functions, answering in
- * the contract's shapes (CONTRACTS.md, "Disaster recovery") behind the local Lambda API: the
- * inputs the command sends, the Region it invokes in, failover's re-invocation while in progress
- * (with progress), both output modes and the exit codes.
+ * `rotasync drill`, `failover` and `failback` against stand-ins of the DR functions answering with
+ * their report types, behind the local Lambda API: the inputs the command sends, the Region it
+ * invokes in, failover's re-invocation while in progress (with progress) and its --max-wait, a
+ * failed failover, a function error, both output modes and the exit codes. The real functions,
+ * end to end: disaster-recovery.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
