@@ -89,7 +89,10 @@ export interface StatusReport {
   readonly summary: {
     readonly secrets: number;
     readonly problems: number;
+    /** Replica copies (of this Region's sources, or here) that lag, are missing or conflict. */
     readonly replicasNotInSync: number;
+    /** Replica copies of this Region's sources that became sources by a failover. */
+    readonly replicasFailedOver: number;
   };
 }
 
@@ -190,8 +193,12 @@ export const runStatus = async (
   const replicasNotInSync = secrets.reduce(
     (sum, secret) =>
       sum +
-      secret.replicas.filter((replica) => replica.status !== 'in-sync').length +
+      secret.replicas.filter((replica) => !SETTLED.has(replica.status)).length +
       (secret.source !== null && secret.source.status !== 'in-sync' ? 1 : 0),
+    0,
+  );
+  const replicasFailedOver = secrets.reduce(
+    (sum, secret) => sum + secret.replicas.filter((r) => r.status === 'failed-over').length,
     0,
   );
   const report: StatusReport = {
@@ -200,7 +207,7 @@ export const runStatus = async (
     rotateFunction,
     deploymentReplicaRegions: deployment?.regions ?? null,
     secrets,
-    summary: { secrets: secrets.length, problems, replicasNotInSync },
+    summary: { secrets: secrets.length, problems, replicasNotInSync, replicasFailedOver },
   };
   context.progress.end();
   return {
@@ -383,6 +390,9 @@ const createdDateOf = async (
   return listed.Versions?.find((version) => version.VersionId === versionId)?.CreatedDate;
 };
 
+/** Replica states that are no drift: in sync, or a source now after a failover. */
+const SETTLED: ReadonlySet<SyncView['status']> = new Set(['in-sync', 'failed-over']);
+
 const OUTCOME_TEXT: Readonly<Record<LastOutcome, string>> = {
   succeeded: 'succeeded',
   failed: 'FAILED',
@@ -468,7 +478,7 @@ const renderStatus = (report: StatusReport, graceMs: number, check: boolean): st
   }
   const unsynced = report.secrets.flatMap((secret) => [
     ...secret.replicas
-      .filter((replica) => replica.status !== 'in-sync')
+      .filter((replica) => !SETTLED.has(replica.status))
       .map(
         (replica) =>
           `${secret.name} in ${replica.region}: ${syncText(replica.status)}${replica.error === undefined ? '' : ` (${replica.error})`}`,
@@ -484,6 +494,17 @@ const renderStatus = (report: StatusReport, graceMs: number, check: boolean): st
       `! ${unsynced.length} replica${unsynced.length === 1 ? '' : 's'} not in sync (rotasync reconcile repairs drift):`,
     );
     for (const line of unsynced) lines.push(`  ${line}`);
+  }
+  const failedOver = report.secrets.flatMap((secret) =>
+    secret.replicas
+      .filter((replica) => replica.status === 'failed-over')
+      .map((replica) => `${secret.name} in ${replica.region}`),
+  );
+  if (failedOver.length > 0) {
+    lines.push(
+      `↪ ${failedOver.length} replica${failedOver.length === 1 ? ' is' : 's are'} now a source after a failover (rotasync failback makes this Region's secret its replica):`,
+    );
+    for (const line of failedOver) lines.push(`  ${line}`);
   }
   const noRegions = report.secrets.filter((secret) => secret.replicaRegionsFrom === 'none');
   if (noRegions.length > 0) {

@@ -148,6 +148,7 @@ describe('during: the failover', () => {
     const west = await runCli(['status', ...at(WEST), '--json', '--name-prefix', 'dr/cli_']);
     const east = await runCli(['status', ...at(EAST), '--json', '--name-prefix', 'dr/cli_']);
     const text = await runCli(['status', ...at(WEST), '--name-prefix', 'dr/cli_', '--check']);
+    const eastText = await runCli(['status', ...at(EAST), '--name-prefix', 'dr/cli_']);
 
     // Assess
     const westApp = west.json<StatusReport>().secrets.find((s) => s.name === app.name);
@@ -164,6 +165,14 @@ describe('during: the failover', () => {
     });
     const eastApp = east.json<StatusReport>().secrets.find((s) => s.name === app.name);
     expect(eastApp?.replicas).toEqual([{ region: WEST, status: 'failed-over' }]);
+    expect(east.json<StatusReport>().summary).toMatchObject({
+      replicasNotInSync: 0,
+      replicasFailedOver: 2,
+    });
+    expect(eastText.stdout).toContain(
+      "↪ 2 replicas are now a source after a failover (rotasync failback makes this Region's secret its replica):",
+    );
+    expect(eastText.stdout).not.toContain('not in sync');
     expect(text.exitCode, text.stdout).toBe(0);
     expect(text.stdout).toMatch(
       new RegExp(`${app.name} +source \\(failed over\\) +on rate\\(7 days\\)`),

@@ -172,7 +172,12 @@ describe('rotasync status --json', () => {
       { region: WEST, status: 'behind' },
       { region: EUROPE, status: 'missing' },
     ]);
-    expect(report.summary).toEqual({ secrets: 5, problems: 2, replicasNotInSync: 2 });
+    expect(report.summary).toEqual({
+      secrets: 5,
+      problems: 2,
+      replicasNotInSync: 2,
+      replicasFailedOver: 0,
+    });
   });
 
   it('reads an unfinished rotation as in progress within --pending-grace and as failed after it', async () => {
