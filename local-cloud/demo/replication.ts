@@ -30,7 +30,16 @@ const waitFor = async (check: () => Promise<boolean>, timeoutMs = 10_000): Promi
   return check();
 };
 
-export const runReplicationScene = async (context: ReplicationSceneContext) => {
+/** The replicated secret scene 3 leaves behind, which the rehearsal (scene 4) fails over. */
+export interface ReplicatedSecret {
+  readonly name: string;
+  readonly arn: string;
+  readonly username: string;
+}
+
+export const runReplicationScene = async (
+  context: ReplicationSceneContext,
+): Promise<ReplicatedSecret> => {
   const { stack, sm, postgres, replica, recoveryRegion } = context;
   heading(`3. Disaster recovery: ${stack.region} → ${recoveryRegion}`);
   line(
@@ -132,4 +141,5 @@ export const runReplicationScene = async (context: ReplicationSceneContext) => {
   } finally {
     recovery.destroy();
   }
+  return { name, arn, username };
 };
