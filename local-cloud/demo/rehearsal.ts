@@ -162,7 +162,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
       );
       if (!streamed) throw new Error(`order 1 did not reach ${context.replicaId}`);
       say(
-        `streamed to ${context.replicaId} in ${recoveryRegion} ${duration(Date.now() - written)} later`,
+        `on ${context.replicaId} in ${recoveryRegion} within ${duration(Date.now() - written)} (streaming replication)`,
       );
       return `order 1 written in ${primaryRegion}, and on the replica`;
     });
