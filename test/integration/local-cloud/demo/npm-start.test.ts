@@ -26,6 +26,16 @@ const commandLines = async (): Promise<string[]> => {
   return lines;
 };
 
+/** A line with what varies from run to run (figures, ports, dates, ids, padding) blanked. */
+const comparable = (line: string): string =>
+  line
+    .replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/g, 'ID')
+    .replace(/\d{4}-\d{2}-\d{2}( \d{2}:\d{2} UTC)?/g, 'DATE')
+    .replace(/\d+(\.\d+)? m?s\b/g, 'DURATION')
+    .replace(/\d+/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 beforeAll(async () => {
   demoTmp = await mkdtemp(join(tmpdir(), 'rotasync-npm-start-'));
   // Run as root, the demo's PostgreSQL servers run as the postgres user, who must reach it.
@@ -126,6 +136,21 @@ describe('npm start', () => {
     // Assess: no secret's JSON and no connection string reach the output.
     expect(run.output).not.toMatch(/"password"\s*:/);
     expect(run.output).not.toMatch(/postgres(ql)?:\/\/[^\s]*:[^\s]*@/);
+  });
+
+  it("matches the README's sample output, numbers, dates and versions aside", async () => {
+    // Prepare
+    const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### What `npm start` does'));
+    const sample = /```\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    const printed = new Set(run.output.split('\n').map(comparable));
+
+    // Assess
+    const missing = sample
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !printed.has(comparable(line)));
+    expect(sample).toContain('4. Rehearsal');
+    expect(missing).toEqual([]);
   });
 
   it('leaves no PostgreSQL server running and no file behind', async () => {
