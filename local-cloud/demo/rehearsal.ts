@@ -14,12 +14,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
-import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
-import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
+import { logsIn } from '#local-cloud/databases/clients.js';
 import type { LocalRds } from '#local-cloud/rds/index.js';
 import { dim, duration, heading, line, ok } from './output.js';
 import type { ReplicatedSecret, ReplicationSceneContext } from './replication.js';
 import { runRotasyncCommand } from './rotasync-command.js';
+import { adminQuery, waitFor } from './setup.js';
 import { expectExit, runStage } from './stages.js';
 
 export interface RehearsalContext extends ReplicationSceneContext {
@@ -86,30 +86,6 @@ const placeOrder = async (
   }
 };
 
-/** Runs `work` as the server's admin. */
-const asAdmin = async <T>(
-  server: RunningDatabase,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> => {
-  const client = pgClient(server, server.adminUser, server.adminPassword);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
-
-/** Polls `check` every 20 ms until it holds; false after `timeoutMs`. */
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
-};
-
 const errorCode = (error: unknown): string =>
   (error as { code?: string } | undefined)?.code ?? (error as Error).message;
 
@@ -133,7 +109,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
   };
   try {
     await stage('before', async ({ say }) => {
-      await asAdmin(postgres, async (admin) => {
+      await adminQuery(postgres, async (admin) => {
         await admin.query(
           `CREATE TABLE ${ORDERS_TABLE} (id integer PRIMARY KEY, placed_in text NOT NULL, placed_at timestamptz NOT NULL DEFAULT now())`,
         );
@@ -152,7 +128,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
           `order 1 on ${context.primaryId} (:${current.port}): ${count} order in the table`,
       );
       const streamed = await waitFor(() =>
-        asAdmin(replica, async (admin) => {
+        adminQuery(replica, async (admin) => {
           // Until the replica has replayed the CREATE TABLE, the table is unknown there (42P01).
           const found = await admin
             .query(`SELECT 1 FROM ${ORDERS_TABLE} WHERE id = 1`)
@@ -201,7 +177,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
       ]);
       printer.showRun(run);
       expectExit(run, 0, printer);
-      const inRecovery = await asAdmin(replica, async (admin) => {
+      const inRecovery = await adminQuery(replica, async (admin) => {
         const result = await admin.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r');
         return result.rows[0]?.r;
       });
