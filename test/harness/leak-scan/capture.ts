@@ -1,0 +1,94 @@
+/**
+ * A capture session: subscribes to the local cloud's taps (local-cloud/taps.ts) and appends
+ * everything put out, one file per stream, and every value learned, to a run folder. Each vitest
+ * worker (one session per test file) and the global setup (the shared servers' logs) write their
+ * own files, named after a label, so parallel workers never share a file; the final scan reads
+ * them all (scan.ts).
+ *
+ * Files: `<label>.<stream>.log` holds one line per line put out, as `[<source>] <line>`;
+ * `<label>.values.jsonl` one `{"origin", "value"}` per value (mode 0600; removed after the scan).
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type TappedText,
+  type TappedValue,
+  TEXT_CHANNEL,
+  type TextStream,
+  VALUE_CHANNEL,
+} from '#local-cloud/taps.js';
+
+/** Buffered output is written once it passes this size, and at every flush. */
+const FLUSH_BYTES = 1 << 20;
+
+export const VALUES_SUFFIX = '.values.jsonl';
+export const STREAM_SUFFIX = '.log';
+
+export interface CaptureSession {
+  readonly dir: string;
+  readonly label: string;
+  /** Writes what is buffered. */
+  flush(): void;
+  /** Flushes and stops listening. */
+  stop(): void;
+}
+
+/** A label usable in a file name: letters, digits, `_` and `-` only (no dots: see scan.ts). */
+export const labelFor = (name: string): string => name.replace(/[^A-Za-z0-9_-]+/g, '_');
+
+/** Starts capturing into `dir` under `label` (see labelFor). */
+export const startCapture = (dir: string, label: string): CaptureSession => {
+  const buffers = new Map<string, string[]>();
+  let buffered = 0;
+
+  const add = (file: string, text: string): void => {
+    const buffer = buffers.get(file);
+    if (buffer) buffer.push(text);
+    else buffers.set(file, [text]);
+    buffered += text.length;
+    if (buffered > FLUSH_BYTES) flush();
+  };
+
+  const flush = (): void => {
+    for (const [file, parts] of buffers) {
+      appendFileSync(join(dir, file), parts.join(''), { mode: 0o600 });
+    }
+    buffers.clear();
+    buffered = 0;
+  };
+
+  const onText = (message: unknown): void => {
+    const { stream, source, text } = message as TappedText;
+    const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
+    add(
+      `${label}.${stream}${STREAM_SUFFIX}`,
+      lines.map((line) => `[${source}] ${line}\n`).join(''),
+    );
+  };
+
+  const onValue = (message: unknown): void => {
+    const { origin, value } = message as TappedValue;
+    add(`${label}${VALUES_SUFFIX}`, `${JSON.stringify({ origin, value })}\n`);
+  };
+
+  subscribe(TEXT_CHANNEL, onText);
+  subscribe(VALUE_CHANNEL, onValue);
+  // Lines that arrive after the last hook (a function's last words at exit) still count.
+  process.on('exit', flush);
+
+  return {
+    dir,
+    label,
+    flush,
+    stop: () => {
+      unsubscribe(TEXT_CHANNEL, onText);
+      unsubscribe(VALUE_CHANNEL, onValue);
+      process.off('exit', flush);
+      flush();
+    },
+  };
+};
+
+/** The streams a capture can hold, for reports. */
+export type { TextStream };
