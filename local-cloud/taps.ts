@@ -18,7 +18,8 @@ export type TextStream =
   | 'api-call'
   | 'request-log'
   | 'database-log'
-  | 'cli-output';
+  | 'cli-output'
+  | 'test-process-output';
 
 /** A piece of text put out; `source` says who (a function and Region, a server's log file). */
 export interface TappedText {

@@ -3,7 +3,8 @@
  * capture into (their setup file, test/integration/leak-capture.ts), the global setup's own
  * capture (the shared database servers' logs), and at the end the scan: a short summary printed,
  * `.rotasync/leak-scan.json` written, and an error thrown when a created value was found or a
- * planted one was not (vitest then fails the run). Values never outlive the run on disk.
+ * planted one was not (vitest then fails the run). Values never outlive the run on disk; the
+ * captures are kept when the scan fails, or when ROTASYNC_LEAK_SCAN_KEEP=1.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -52,8 +53,9 @@ export const startLeakScanRun = async (projectRoot: string): Promise<LeakScanRun
       for (const file of await readdir(dir)) {
         if (file.endsWith(VALUES_SUFFIX)) await rm(join(dir, file));
       }
-      if (!failed) await rm(dir, { recursive: true, force: true });
-      console.log(`\n${formatSummary(report)}`);
+      const keep = failed || process.env.ROTASYNC_LEAK_SCAN_KEEP === '1';
+      if (!keep) await rm(dir, { recursive: true, force: true });
+      console.log(`\n${formatSummary(report)}${keep ? `\n  captures kept in ${dir}` : ''}`);
       if (failed) {
         throw new Error(
           `leak scan failed: ${report.violations.length} violations, ` +
