@@ -28,6 +28,11 @@ export const STREAM_SUFFIX = '.log';
 export interface CaptureSession {
   readonly dir: string;
   readonly label: string;
+  /**
+   * Stops (false) or resumes (true) learning values, while text is still captured: for a fuzzer
+   * whose random strings are stored as values and also sent as names, which are not credentials.
+   */
+  learnValues(learn: boolean): void;
   /** Writes what is buffered. */
   flush(): void;
   /** Flushes and stops listening. */
@@ -67,7 +72,9 @@ export const startCapture = (dir: string, label: string): CaptureSession => {
     );
   };
 
+  let learning = true;
   const onValue = (message: unknown): void => {
+    if (!learning) return;
     const { origin, value } = message as TappedValue;
     add(`${label}${VALUES_SUFFIX}`, `${JSON.stringify({ origin, value })}\n`);
   };
@@ -80,6 +87,9 @@ export const startCapture = (dir: string, label: string): CaptureSession => {
   return {
     dir,
     label,
+    learnValues: (learn) => {
+      learning = learn;
+    },
     flush,
     stop: () => {
       unsubscribe(TEXT_CHANNEL, onText);

@@ -75,13 +75,18 @@ describe('reconcile, deletions not replicated (the default)', () => {
   beforeAll(async () => {
     harness = await startReplicationHarness(options);
     for (const name of ['sweep/in-sync', 'sweep/stale', 'sweep/endpoint']) {
-      arns[name] = await harness.createSecret(name, secretValue(`${name}-1`));
+      // Not `${name}-1`: that is also how an ARN of the secret can begin (`…:secret:<name>-1AbCdE`),
+      // and the leak scan would rightly find the password in the ARN.
+      arns[name] = await harness.createSecret(name, secretValue(`password of ${name}`));
     }
     // A first sweep creates every replica (the replicate function is not wired to events here).
     const first = await harness.reconcile();
     expect(first.repaired).toBe(6);
     // Drift of every kind.
-    arns['sweep/missing'] = await harness.createSecret('sweep/missing', secretValue('missing-1'));
+    arns['sweep/missing'] = await harness.createSecret(
+      'sweep/missing',
+      secretValue('password of sweep/missing'),
+    );
     await harness.sm(WEST).send(
       new PutSecretValueCommand({
         SecretId: 'sweep/stale',
@@ -91,7 +96,7 @@ describe('reconcile, deletions not replicated (the default)', () => {
     await harness.sm(WEST).send(
       new PutSecretValueCommand({
         SecretId: 'sweep/endpoint',
-        SecretString: secretValue('sweep/endpoint-1', ENDPOINTS[PRIMARY]),
+        SecretString: secretValue('password of sweep/endpoint', ENDPOINTS[PRIMARY]),
       }),
     );
     await createOrphan(harness, WEST);

@@ -187,6 +187,24 @@ describe('scanRun', () => {
 });
 
 describe('startCapture', () => {
+  it('learns no values while told not to, and captures text meanwhile', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'rotasync-leak-scan-unit-'));
+    dirs.push(dir);
+    const session = startCapture(dir, 'unit');
+    // Act
+    session.learnValues(false);
+    tapValue('fuzz input', 'toString-fuzzed');
+    session.learnValues(true);
+    tapValue('secret', VALUE);
+    tapText('request-log', 'us-east-1', () => `toString-fuzzed ${VALUE}`);
+    session.stop();
+    const report = await scanRun(dir, { key: KEY });
+    // Assess
+    expect(report.values).toBe(1);
+    expect(report.violations.map((finding) => finding.origin)).toEqual(['secret']);
+  });
+
   it('captures nothing after it stops, and writes one file per stream plus the values', async () => {
     // Prepare
     const dir = await captured(() => {
