@@ -16,6 +16,7 @@ import {
   type TappedValue,
   TEXT_CHANNEL,
   type TextStream,
+  tapText,
   VALUE_CHANNEL,
 } from '#local-cloud/taps.js';
 
@@ -97,6 +98,29 @@ export const startCapture = (dir: string, label: string): CaptureSession => {
       process.off('exit', flush);
       flush();
     },
+  };
+};
+
+/** What tapWrites needs of a stream: its `write`, replaced while tapped. */
+export interface WritableLike {
+  write: (...args: never[]) => boolean;
+}
+
+/**
+ * Taps every write to `stream` (a process's stdout or stderr) as `test-process-output`, then
+ * writes as before; returns the function that puts the original `write` back.
+ */
+export const tapWrites = (stream: WritableLike, source: string): (() => void) => {
+  const write = stream.write;
+  stream.write = function tappedWrite(this: unknown, ...args: never[]) {
+    const [chunk] = args as unknown[];
+    tapText('test-process-output', source, () =>
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
+    );
+    return write.apply(this, args);
+  };
+  return () => {
+    stream.write = write;
   };
 };
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TextStream, tapText, tapValue } from '#local-cloud/taps.js';
-import { startCapture } from '#test/harness/leak-scan/capture.js';
+import { startCapture, tapWrites, type WritableLike } from '#test/harness/leak-scan/capture.js';
 import { type Encoding, encodedForms } from '#test/harness/leak-scan/encodings.js';
 import { registerPlant } from '#test/harness/leak-scan/plants.js';
 import { formatSummary } from '#test/harness/leak-scan/report.js';
@@ -183,6 +183,35 @@ describe('scanRun', () => {
     expect(summary).toContain('1 violations');
     expect(summary).toContain('secret:[value]-AbCdEf');
     for (const form of encodedForms(VALUE, 1)) expect(summary).not.toContain(form.text);
+  });
+});
+
+describe('tapWrites', () => {
+  it('captures what a process stream is given, still writes it, and lets go', async () => {
+    // Prepare
+    const written: unknown[] = [];
+    const stream = {
+      write: (chunk: unknown) => {
+        written.push(chunk);
+        return true;
+      },
+    };
+    const dir = await captured(() => {
+      tapValue('secret', VALUE);
+      const untap = tapWrites(stream as WritableLike, 'worker stdout');
+      // Act
+      stream.write(`{"level":"INFO","message":"${VALUE}"}\n`);
+      stream.write(Buffer.from(`bytes ${VALUE}\n`));
+      untap();
+      stream.write(`after ${VALUE}\n`);
+    });
+    const report = await scanRun(dir, { key: KEY });
+    // Assess
+    expect(written).toHaveLength(3);
+    expect(report.violations.map((finding) => [finding.stream, finding.line])).toEqual([
+      ['test-process-output', 1],
+      ['test-process-output', 2],
+    ]);
   });
 });
 
