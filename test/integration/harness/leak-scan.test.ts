@@ -2,7 +2,7 @@
  * The leak scan can see: values the suite created, planted on purpose into each kind of captured
  * output, in each encoding, through the same paths a real leak would take (a hosted function's
  * log line, error and result; an EventBridge event; the request log and API call records; the
- * database server's log), are found by the scan of this file's own capture. Each plant is also
+ * `rotasync` command's output; the database server's log), are found by the scan of this file's own capture. Each plant is also
  * registered, so the final scan of the whole run fails if it does not find them there too.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,7 @@ import { registerPlant } from '#test/harness/leak-scan/plants.js';
 import { formatSummary } from '#test/harness/leak-scan/report.js';
 import { type ScanReport, scanRun } from '#test/harness/leak-scan/scan.js';
 import { fingerprint } from '#test/harness/leak-scan/values.js';
+import { runCli } from '#test/helpers/cli.js';
 import { postgresServer } from '#test/helpers/databases.js';
 import { projectPath } from '#test/helpers/project-files.js';
 
@@ -37,6 +38,7 @@ const values = {
   event: plantValue(' &/'),
   secretName: plantValue(),
   databaseUser: plantValue(),
+  cliArgument: plantValue(),
 };
 type PlantName = keyof typeof values;
 
@@ -61,11 +63,14 @@ const leakyProject = {
 /** Where each plant must be found in this file's capture. */
 const EXPECTED: readonly [PlantName, TextStream, Encoding][] = [
   ['output', 'function-output', 'raw'],
+  // The reply carries the invocation's log tail, as Lambda's Invoke API returns it.
+  ['output', 'function-reply', 'raw'],
   ['error', 'function-reply', 'json'],
   ['report', 'function-reply', 'base64'],
   ['event', 'event', 'url'],
   ['secretName', 'request-log', 'raw'],
   ['secretName', 'api-call', 'raw'],
+  ['cliArgument', 'cli-output', 'raw'],
 ];
 
 describe('the leak scan, against values planted on purpose', () => {
@@ -120,6 +125,8 @@ describe('the leak scan, against values planted on purpose', () => {
       resources: [],
       detail: { link: `https://example.com/?q=${encodeURIComponent(values.event)}` },
     });
+    // The command echoes an unknown command's name in its error.
+    await runCli([values.cliArgument]);
     const server = postgresServer();
     const login = new pg.Client({
       host: server.host,
