@@ -66,11 +66,14 @@ export const startCapture = (dir: string, label: string): CaptureSession => {
 
   const onText = (message: unknown): void => {
     const { stream, source, text } = message as TappedText;
+    const file = `${label}.${stream}${STREAM_SUFFIX}`;
+    // Most texts are one line (a log line, a JSON record): no splitting for them.
+    if (!text.includes('\n')) {
+      if (text.length > 0) add(file, `[${source}] ${text}\n`);
+      return;
+    }
     const lines = text.split(/\r?\n/).filter((line) => line.length > 0);
-    add(
-      `${label}.${stream}${STREAM_SUFFIX}`,
-      lines.map((line) => `[${source}] ${line}\n`).join(''),
-    );
+    add(file, lines.map((line) => `[${source}] ${line}\n`).join(''));
   };
 
   let learning = true;

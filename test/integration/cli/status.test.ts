@@ -79,21 +79,33 @@ beforeAll(async () => {
   // Rotated, no tag: replicated to the deployment's replicaRegions (us-west-2, eu-central-1).
   await harness.createSecret(names.untagged, await databaseValue());
   expect((await enroll(names.untagged)).exitCode).toBe(0);
-  // Replicated, never enrolled: rotation off.
-  await harness.createSecret(names.off, JSON.stringify({ token: 'off' }), {
-    'rotasync:replicate-to': 'none',
-  });
+  // Replicated, never enrolled: rotation off. (Tokens are phrases no output holds: the leak scan
+  // searches every output for them, and a word like `unmanaged` is also a status.)
+  await harness.createSecret(
+    names.off,
+    JSON.stringify({ token: 'token of the secret not enrolled' }),
+    {
+      'rotasync:replicate-to': 'none',
+    },
+  );
   // Enrolled, but every rotation fails (no such database user): AWSPENDING stays.
   await harness.createSecret(names.unfinished, await databaseValue({ userExists: false }), {
     'rotasync:replicate-to': 'none',
   });
   expect((await enroll(names.unfinished, ['--timeout', '1s'])).exitCode).toBe(4);
   // Replicated to two Regions; then one replica falls behind and the other goes away.
-  await harness.createSecret(names.drifted, JSON.stringify({ token: 'drifted' }), {
-    'rotasync:replicate-to': `${WEST},${EUROPE}`,
-  });
+  await harness.createSecret(
+    names.drifted,
+    JSON.stringify({ token: 'token of the drifted secret' }),
+    {
+      'rotasync:replicate-to': `${WEST},${EUROPE}`,
+    },
+  );
   // Not Rotasync's: listed only with --all.
-  await harness.createSecret(names.unmanaged, JSON.stringify({ token: 'unmanaged' }));
+  await harness.createSecret(
+    names.unmanaged,
+    JSON.stringify({ token: 'token of the unmanaged secret' }),
+  );
   await harness.stack.cloud.rotationsSettled();
   await harness.stack.events.flush();
   await harness.sm(WEST).send(
