@@ -163,11 +163,11 @@ export const scanRun = async (dir: string, options: ScanOptions): Promise<ScanRe
     figures.bytes += bytes;
     totalLines += lines;
     totalBytes += bytes;
-    // One finding per value and line: its raw form inside its JSON form is one leak, not two.
+    // One finding per line, value and form, however often the line repeats it.
     const reported = new Set<string>();
     for (const { needle, offset } of needleSet.find(text)) {
       const index = lineIndexOf(starts, offset);
-      const key = `${index}:${needle.value.value}`;
+      const key = `${index}:${needle.encoding}:${needle.value.value}`;
       if (reported.has(key)) continue;
       reported.add(key);
       const start = starts[index] ?? 0;
