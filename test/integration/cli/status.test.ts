@@ -79,33 +79,22 @@ beforeAll(async () => {
   // Rotated, no tag: replicated to the deployment's replicaRegions (us-west-2, eu-central-1).
   await harness.createSecret(names.untagged, await databaseValue());
   expect((await enroll(names.untagged)).exitCode).toBe(0);
-  // Replicated, never enrolled: rotation off. (Tokens are phrases no output holds: the leak scan
-  // searches every output for them, and a word like `unmanaged` is also a status.)
-  await harness.createSecret(
-    names.off,
-    JSON.stringify({ token: 'token of the secret not enrolled' }),
-    {
-      'rotasync:replicate-to': 'none',
-    },
-  );
+  // Replicated, never enrolled: rotation off. (Tokens are phrases no output holds by right: the
+  // leak scan searches all output for them, and `unmanaged` alone is also a status printed.)
+  await harness.createSecret(names.off, JSON.stringify({ token: 'off, a token' }), {
+    'rotasync:replicate-to': 'none',
+  });
   // Enrolled, but every rotation fails (no such database user): AWSPENDING stays.
   await harness.createSecret(names.unfinished, await databaseValue({ userExists: false }), {
     'rotasync:replicate-to': 'none',
   });
   expect((await enroll(names.unfinished, ['--timeout', '1s'])).exitCode).toBe(4);
   // Replicated to two Regions; then one replica falls behind and the other goes away.
-  await harness.createSecret(
-    names.drifted,
-    JSON.stringify({ token: 'token of the drifted secret' }),
-    {
-      'rotasync:replicate-to': `${WEST},${EUROPE}`,
-    },
-  );
+  await harness.createSecret(names.drifted, JSON.stringify({ token: 'drifted, a token' }), {
+    'rotasync:replicate-to': `${WEST},${EUROPE}`,
+  });
   // Not Rotasync's: listed only with --all.
-  await harness.createSecret(
-    names.unmanaged,
-    JSON.stringify({ token: 'token of the unmanaged secret' }),
-  );
+  await harness.createSecret(names.unmanaged, JSON.stringify({ token: 'unmanaged, a token' }));
   await harness.stack.cloud.rotationsSettled();
   await harness.stack.events.flush();
   await harness.sm(WEST).send(

@@ -75,18 +75,15 @@ describe('reconcile, deletions not replicated (the default)', () => {
   beforeAll(async () => {
     harness = await startReplicationHarness(options);
     for (const name of ['sweep/in-sync', 'sweep/stale', 'sweep/endpoint']) {
-      // Not `${name}-1`: that is also how an ARN of the secret can begin (`…:secret:<name>-1AbCdE`),
-      // and the leak scan would rightly find the password in the ARN.
-      arns[name] = await harness.createSecret(name, secretValue(`password of ${name}`));
+      // `#`, not `-1`: an ARN of the secret may begin `…:secret:sweep/endpoint-1AbCdE`, and the
+      // leak scan would rightly find such a password in the ARN.
+      arns[name] = await harness.createSecret(name, secretValue(`${name}#1`));
     }
     // A first sweep creates every replica (the replicate function is not wired to events here).
     const first = await harness.reconcile();
     expect(first.repaired).toBe(6);
     // Drift of every kind.
-    arns['sweep/missing'] = await harness.createSecret(
-      'sweep/missing',
-      secretValue('password of sweep/missing'),
-    );
+    arns['sweep/missing'] = await harness.createSecret('sweep/missing', secretValue('missing#1'));
     await harness.sm(WEST).send(
       new PutSecretValueCommand({
         SecretId: 'sweep/stale',
@@ -96,7 +93,7 @@ describe('reconcile, deletions not replicated (the default)', () => {
     await harness.sm(WEST).send(
       new PutSecretValueCommand({
         SecretId: 'sweep/endpoint',
-        SecretString: secretValue('password of sweep/endpoint', ENDPOINTS[PRIMARY]),
+        SecretString: secretValue('sweep/endpoint#1', ENDPOINTS[PRIMARY]),
       }),
     );
     await createOrphan(harness, WEST);
