@@ -2,6 +2,10 @@
  * Starts the integration project's database servers once per run, in parallel, and hands their
  * connection data to the tests (`inject('postgres')`, `inject('mariadb')`, typed in
  * test/helpers/databases.ts). Vitest calls the returned function after the last test.
+ *
+ * It also runs the leak scan (test/harness/leak-scan/): the run folder every worker captures
+ * into (`inject('leakScan')`), this process's capture of the servers' logs, and the final scan
+ * once the servers have stopped; a value found fails the run.
  */
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
@@ -13,12 +17,15 @@ import {
   type RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
 import { createCertificateAuthority } from '#local-cloud/databases/tls.js';
+import { startLeakScanRun } from '#test/harness/leak-scan/run.js';
 
 // Only data crosses to the test workers: `stop` stays here.
 const infoOf = ({ stop: _stop, ...info }: RunningDatabase): RunningDatabaseInfo => info;
 
 /** Vitest globalSetup: starts PostgreSQL and MariaDB, resolves their teardown. */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // First, so the servers' logs are captured from their first line.
+  const leakScan = await startLeakScanRun(project.config.root);
   const caDir = await makeServerDir('rotasync-untrusted-ca-');
   const started = await Promise.allSettled([
     startPostgres(),
@@ -40,6 +47,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     untrustedCa.status === 'rejected'
   ) {
     await stopAll();
+    await leakScan.discard();
     const reasons = started.flatMap((result) =>
       result.status === 'rejected' ? [String(result.reason)] : [],
     );
@@ -49,5 +57,11 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('postgres', infoOf(postgres.value));
   project.provide('mariadb', infoOf(mariadb.value));
   project.provide('untrustedCaPem', untrustedCa.value.certPem);
-  return stopAll;
+  project.provide('leakScan', { dir: leakScan.dir, key: leakScan.key });
+  leakScan.learn('admin password of the PostgreSQL server', postgres.value.adminPassword);
+  leakScan.learn('admin password of the MariaDB server', mariadb.value.adminPassword);
+  return async () => {
+    await stopAll();
+    await leakScan.finish();
+  };
 }
