@@ -2,6 +2,8 @@
  * `npm run local`: the local cloud standalone, for the AWS CLI and SDKs.
  *   --port <n>      (or ROTASYNC_LOCAL_PORT; default 4566)
  *   --state <file>  (default .rotasync/local-cloud.json)
+ *   --request-quota <scale>  enforce Secrets Manager's request-rate quotas, times <scale> (1: as
+ *                   the service); off by default
  * Stops cleanly on SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
@@ -13,6 +15,8 @@ import type { LocalCloud } from './types.js';
 export interface CliOptions {
   readonly port: number;
   readonly stateFile: string;
+  /** The request-rate quotas' scale, when they are enforced. */
+  readonly requestQuotaScale?: number;
 }
 
 /** Reads `--port`/`--state` and ROTASYNC_LOCAL_PORT; throws on a bad port. */
@@ -22,7 +26,11 @@ export const parseCliOptions = (
 ): CliOptions => {
   const { values } = parseArgs({
     args: [...argv],
-    options: { port: { type: 'string' }, state: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      state: { type: 'string' },
+      'request-quota': { type: 'string' },
+    },
     strict: true,
   });
   const portText = values.port ?? env.ROTASYNC_LOCAL_PORT ?? '4566';
@@ -30,7 +38,16 @@ export const parseCliOptions = (
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`Invalid port "${portText}": give a number from 0 to 65535.`);
   }
-  return { port, stateFile: values.state ?? '.rotasync/local-cloud.json' };
+  const stateFile = values.state ?? '.rotasync/local-cloud.json';
+  const quotaText = values['request-quota'];
+  if (quotaText === undefined) return { port, stateFile };
+  const requestQuotaScale = Number(quotaText);
+  if (!(Number.isFinite(requestQuotaScale) && requestQuotaScale > 0)) {
+    throw new Error(
+      `Invalid --request-quota "${quotaText}": give a scale above 0 (1: as the service).`,
+    );
+  }
+  return { port, stateFile, requestQuotaScale };
 };
 
 /**
@@ -50,7 +67,13 @@ export const runCli = async (
     onFunctionOutput: (name, text) => console.log(`[${name}] ${text}`),
   });
   const cloud = stack.cloud;
+  if (options.requestQuotaScale !== undefined) {
+    cloud.faults.set({ requestQuota: { scale: options.requestQuotaScale } });
+  }
   console.log(`Rotasync local cloud listening on ${cloud.endpoint}`);
+  if (options.requestQuotaScale !== undefined) {
+    console.log(`Request-rate quotas enforced, scale ${options.requestQuotaScale}`);
+  }
   console.log(`State file: ${options.stateFile}`);
   console.log('Point the AWS CLI or an SDK at it, for example:');
   console.log(

@@ -1,9 +1,10 @@
 /**
  * Fault injection for reliability tests: latency, throttling and server errors at a rate, and
  * "fail the next N calls of an operation", everywhere or in one Region only (so one Region can be
- * down while another works). The server asks `decide` before a request reaches its service, so a
- * faulted call never changes anything.
+ * down while another works), and the service's own request-rate quotas (opt-in). The server asks
+ * `decide` before a request reaches its service, so a faulted call never changes anything.
  */
+import { createQuotaBuckets } from './request-quotas.js';
 import type { FaultInjector, FaultSettings } from './types.js';
 
 /** A fault to answer with instead of handling the request. */
@@ -48,6 +49,10 @@ const checkSettings = (next: FaultSettings): void => {
   if (next.latencyMs !== undefined && !(next.latencyMs >= 0)) {
     throw new RangeError('latencyMs must be 0 or more.');
   }
+  const scale = next.requestQuota?.scale;
+  if (scale !== undefined && !(Number.isFinite(scale) && scale > 0)) {
+    throw new RangeError('requestQuota.scale must be a number above 0.');
+  }
 };
 
 const plannedError = (operation: string, code: string): InjectedError => {
@@ -56,8 +61,13 @@ const plannedError = (operation: string, code: string): InjectedError => {
   return { code, status, message: `Injected fault: ${operation} failed.` };
 };
 
-/** A fault controller; `random` (0..1) is injectable for tests. */
-export const createFaultController = (random: () => number = Math.random): FaultController => {
+/** A fault controller; `random` (0..1) and the clock `now` (ms) are injectable for tests. */
+export const createFaultController = (
+  random: () => number = Math.random,
+  now: () => number = () => performance.now(),
+): FaultController => {
+  // Quotas are per Region whatever the settings are keyed by: one set of buckets per Region.
+  const quotas = createQuotaBuckets(now);
   // Keyed by Region (`*` for every Region).
   const settings = new Map<string, FaultSettings>();
   const pending = new Map<string, { count: number; code: string }>();
@@ -90,6 +100,7 @@ export const createFaultController = (random: () => number = Math.random): Fault
     clear() {
       settings.clear();
       pending.clear();
+      quotas.reset();
     },
     decide(operation, region) {
       const active =
@@ -97,6 +108,10 @@ export const createFaultController = (random: () => number = Math.random): Fault
       const latencyMs = active.latencyMs ?? 0;
       const planned = takePlanned(operation, region);
       if (planned !== undefined) return { latencyMs, error: plannedError(operation, planned.code) };
+      const quota = active.requestQuota;
+      if (quota !== undefined && !quotas.admit(operation, region ?? ANY_REGION, quota.scale ?? 1)) {
+        return { latencyMs, error: throttling };
+      }
       if (active.throttleRate !== undefined && random() < active.throttleRate) {
         return { latencyMs, error: throttling };
       }

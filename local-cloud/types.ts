@@ -38,6 +38,22 @@ export interface FaultSettings {
   readonly throttleRate?: number;
   /** Share of requests (0..1) answered with HTTP 500 InternalServiceError. */
   readonly serverErrorRate?: number;
+  /**
+   * Enforce Secrets Manager's request-rate quotas, per Region and operation group (GetSecretValue
+   * 10,000/s, DescribeSecret 40,000/s, the write group 50/s, BatchGetSecretValue and ListSecrets
+   * 100/s, …: local-cloud/request-quotas.ts). A call over its quota is answered with
+   * ThrottlingException (HTTP 400) before it changes anything. Off when absent.
+   */
+  readonly requestQuota?: RequestQuotaSettings;
+}
+
+/** The request-rate quota knob. */
+export interface RequestQuotaSettings {
+  /**
+   * Multiplies every quota (default 1): 0.1 throttles at a tenth of the service's rates, so a
+   * small local run meets the limits a large real one would.
+   */
+  readonly scale?: number;
 }
 
 export interface FaultInjector {
