@@ -6,8 +6,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { KnownValues } from '#shared/known-values.js';
+import type { RotasyncMetrics } from '#shared/metrics.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { type ReconcileDeps, type ReconcileReport, reconcile } from './reconcile.js';
+import { sweepMetrics } from './sweep-metrics.js';
 
 /** What the chain is built from. */
 export interface ReconcileHandlerParts {
@@ -16,6 +18,8 @@ export interface ReconcileHandlerParts {
   readonly region: string;
   readonly logger: Logger;
   readonly knownValues: KnownValues;
+  /** Where ReconcileDrift, ReconcileRepaired and ReconcileFailed go. */
+  readonly metrics: Pick<RotasyncMetrics, 'sweepFinished'>;
 }
 
 /** The scheduled input: `{ "dryRun": true }` only reports; anything else also repairs. */
@@ -33,9 +37,11 @@ export const buildReconcileHandler = ({
   region,
   logger,
   knownValues,
+  metrics,
 }: ReconcileHandlerParts) =>
   middy<ReconcileEvent, ReconcileReport>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+    .use(sweepMetrics({ metrics }))
     .use(errorBoundary({ logger, knownValues, where: { step: 'reconcile' } }))
     .handler(async (event) => {
       const report = await reconcile(region, { dryRun: event?.dryRun === true }, deps);

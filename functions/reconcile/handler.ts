@@ -3,11 +3,13 @@
  * only: clients are made once per container and reused while it is warm; endpoints come from
  * the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
 import { buildReconcileHandler } from './build-handler.js';
 import { readReconcileConfig } from './config.js';
@@ -28,4 +30,5 @@ export const handler = buildReconcileHandler({
   region,
   logger,
   knownValues,
+  metrics: emfMetrics(new Metrics()),
 });

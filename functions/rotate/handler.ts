@@ -2,6 +2,7 @@
  * The rotation Lambda (single user, or alternating users for secrets with `masterarn`). Wiring
  * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
@@ -9,6 +10,7 @@ import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { engineFor } from '#shared/engines/index.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { createPasswordGenerator } from '#shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
 import { readRotateConfig } from './config.js';
@@ -42,5 +44,7 @@ export const handler = buildRotateHandler({
   },
   logger,
   knownValues,
+  // Namespace and service from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME.
+  metrics: emfMetrics(new Metrics()),
   timeoutMarginMs: config.timeoutMarginMs,
 });

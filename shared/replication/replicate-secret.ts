@@ -74,6 +74,8 @@ export interface ReplicationReport {
   readonly replicated: boolean;
   readonly reason?: string;
   readonly sourceVersionId?: string;
+  /** When that source version was created (ISO 8601): replication lag is measured from it. */
+  readonly sourceVersionCreatedDate?: string;
   readonly regions: readonly RegionResult[];
 }
 
@@ -359,6 +361,7 @@ export const replicateSecret = async (
     ...base,
     replicated: true,
     sourceVersionId: current.versionId,
+    sourceVersionCreatedDate: current.createdDate.toISOString(),
     regions: results,
   });
 };

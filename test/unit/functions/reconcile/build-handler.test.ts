@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildReconcileHandler } from '#functions/reconcile/build-handler.js';
@@ -7,10 +8,12 @@ import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
 import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
+import { datapointsOf, emfDatapoints } from '#test/helpers/emf.js';
 
 const context = {
   functionName: 'reconcile',
@@ -50,6 +53,7 @@ const setup = async () => {
     region: SOURCE_REGION,
     logger: new Logger({ serviceName: 'rotasync', jsonReplacerFn: redactSecrets }),
     knownValues,
+    metrics: emfMetrics(new Metrics({ namespace: 'Rotasync', serviceName: 'rotasync' })),
   });
   return { fake, handler, lines };
 };
@@ -90,6 +94,29 @@ describe('buildReconcileHandler', () => {
     // Assess
     await expect(outcome).rejects.toThrow('NetworkingError');
     expect(lines.join('').match(/invocation failed/g)).toHaveLength(1);
+    expect(emfDatapoints(lines)).toEqual([]);
+  });
+
+  it("emits the sweep's drift, repaired and failed counts as one EMF line", async () => {
+    // Prepare
+    const { handler, lines } = await setup();
+    // Act
+    await handler(null, context);
+    // Assess
+    const counts = ['ReconcileDrift', 'ReconcileRepaired', 'ReconcileFailed'].map((name) =>
+      datapointsOf(lines, name),
+    );
+    expect(counts).toEqual([
+      [expect.objectContaining({ value: 1, unit: 'Count', dimensions: { service: 'rotasync' } })],
+      [expect.objectContaining({ value: 1, unit: 'Count', dimensions: { service: 'rotasync' } })],
+      [expect.objectContaining({ value: 0, unit: 'Count', dimensions: { service: 'rotasync' } })],
+    ]);
+    expect(
+      lines
+        .join('')
+        .split('\n')
+        .filter((line) => line.includes('"_aws"')),
+    ).toHaveLength(1);
   });
 });
 
