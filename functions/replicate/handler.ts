@@ -4,7 +4,7 @@
  * SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
@@ -20,7 +20,7 @@ const stores = secretsManagerStores();
 export const handler = buildReplicateHandler({
   deps: {
     store: (region) => rememberingStore(stores(region), knownValues),
-    rds: new RdsApiDirectory(),
+    rds: lazyRdsDirectory(),
     config: loadReplicationConfig(process.env),
   },
   logger,

@@ -3,7 +3,7 @@
  * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 
@@ -33,7 +33,7 @@ export const handler = buildRotateHandler({
     strategyFor: strategyBySecret({
       singleUser,
       alternatingUsers: alternatingUsers({
-        superusers: superuserSecrets(store, new RdsApiDirectory()),
+        superusers: superuserSecrets(store, lazyRdsDirectory()),
         engineFor,
       }),
     }),
