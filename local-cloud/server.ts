@@ -4,6 +4,11 @@
  * ServiceHandler; the scope's Region selects the Region. Signatures are not verified (any
  * credentials work), as with other local emulators. Faults are applied here, before a service
  * sees the request, and every request is written to the request log.
+ *
+ * Anything on the host can reach a loopback port, web pages included, so two checks come before
+ * a request is even read: its Host header must name a loopback address (a page that rebinds its
+ * own DNS name to 127.0.0.1 still sends that name as Host), and its body may not exceed
+ * {@link MAX_REQUEST_BODY_BYTES}, counted while it streams in, so a huge body is never buffered.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,6 +31,28 @@ export interface RunningServer {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/**
+ * The largest request body accepted. Secrets Manager's largest request, CreateSecret with a
+ * 65,536-byte SecretString (and SecretBinary), 50 tags and a description, stays under 400 KB even
+ * with every character of the value escaped in JSON; 1 MiB leaves room and still bounds memory.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+ */
+export const MAX_REQUEST_BODY_BYTES = 1_048_576;
+
+/**
+ * A Region name as AWS spells them (`us-east-1`, `us-gov-west-1`): anything else in a SigV4
+ * scope is refused, so no request can make a Region called `__proto__` or fill memory with
+ * Regions nobody can name again.
+ */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+
+/** Host headers the endpoint answers: loopback names, with or without a port. */
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?$/i;
+
+/** True when a request's Host header names a loopback address (127.0.0.1, localhost, [::1]). */
+export const isLoopbackHost = (host: string | undefined): boolean =>
+  host !== undefined && LOOPBACK_HOST.test(host);
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -74,15 +101,53 @@ const jsonError = (code: string, status: number, message: string) => ({
   body: JSON.stringify({ __type: code, message }),
 });
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
+/**
+ * The request body, or `'too-large'` as soon as it is known to exceed `limit` bytes: from its
+ * Content-Length before reading anything, else while it streams in. What was read is dropped.
+ */
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> =>
   new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-    );
+    const declared = Number(firstHeader(req.headers['content-length']));
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve('too-large');
+      return;
+    }
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      chunks = [];
+      resolve('too-large');
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (size <= limit) {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      }
+    });
     req.on('error', reject);
   });
+
+/** A refusal sent before the request was read: the connection closes after it. */
+const refuse = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: ReturnType<typeof jsonError>,
+): void => {
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': Buffer.byteLength(answer.body),
+    connection: 'close',
+  });
+  res.end(answer.body);
+  // Stop receiving whatever the client still sends, once the answer is on its way.
+  res.once('finish', () => req.socket.destroy());
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,19 +159,66 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = new Date();
     const started = performance.now();
-    const body = await readBody(req);
     const scope = parseCredentialScope(firstHeader(req.headers.authorization));
+    const record = (logged: Pick<ServiceResponse, 'operation' | 'secretId' | 'outcome'>) => {
+      // Unsigned requests are logged too, under the service their target names.
+      const logService =
+        scope?.service ??
+        (firstHeader(req.headers['x-amz-target'])?.startsWith('secretsmanager.')
+          ? 'secretsmanager'
+          : '');
+      if (!isLoggedService(logService)) return;
+      options.log.record({
+        service: logService,
+        operation: logged.operation,
+        region: scope?.region ?? '',
+        caller: scope?.accessKeyId,
+        secretId: logged.secretId,
+        outcome: logged.outcome,
+        durationMs: performance.now() - started,
+        startedAt,
+      });
+    };
+    const refused = (code: string, status: number, message: string): void => {
+      refuse(req, res, jsonError(code, status, message));
+      record({ operation: operationOf(req, Buffer.alloc(0)), secretId: undefined, outcome: code });
+    };
+    if (!isLoopbackHost(req.headers.host)) {
+      refused(
+        'AccessDeniedException',
+        403,
+        'The local cloud answers only requests addressed to a loopback host (127.0.0.1, localhost or [::1]).',
+      );
+      return;
+    }
+    const read = await readBody(req, MAX_REQUEST_BODY_BYTES);
+    if (read === 'too-large') {
+      refused(
+        'RequestEntityTooLargeException',
+        413,
+        `The request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes.`,
+      );
+      return;
+    }
+    const body = read;
     const operation = operationOf(req, body);
     let answer: { status: number; headers: Readonly<Record<string, string>>; body: string };
     let logged: Pick<ServiceResponse, 'operation' | 'secretId' | 'outcome'>;
-    const service = scope === undefined ? undefined : options.services[scope.service];
-    if (scope === undefined || service === undefined) {
-      const code =
-        scope === undefined ? 'MissingAuthenticationTokenException' : 'UnknownServiceException';
-      const message =
+    // An own property only: a scope naming `constructor` or `__proto__` is no service.
+    const service =
+      scope === undefined || !Object.hasOwn(options.services, scope.service)
+        ? undefined
+        : options.services[scope.service];
+    if (scope === undefined || service === undefined || !REGION_NAME.test(scope.region)) {
+      const [code, message] =
         scope === undefined
-          ? 'The request has no SigV4 Authorization header naming a Region and service.'
-          : `The local cloud has no service named ${scope.service}.`;
+          ? [
+              'MissingAuthenticationTokenException',
+              'The request has no SigV4 Authorization header naming a Region and service.',
+            ]
+          : service === undefined
+            ? ['UnknownServiceException', `The local cloud has no service named ${scope.service}.`]
+            : ['InvalidSignatureException', 'Credential should be scoped to a valid Region.'];
       answer = jsonError(code, 400, message);
       logged = { operation, secretId: secretIdOf(body), outcome: code };
     } else {
@@ -134,24 +246,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       'content-length': Buffer.byteLength(answer.body),
     });
     res.end(answer.body);
-    // Unsigned requests are logged too, under the service their target names.
-    const logService =
-      scope?.service ??
-      (firstHeader(req.headers['x-amz-target'])?.startsWith('secretsmanager.')
-        ? 'secretsmanager'
-        : '');
-    if (isLoggedService(logService)) {
-      options.log.record({
-        service: logService,
-        operation: logged.operation,
-        region: scope?.region ?? '',
-        caller: scope?.accessKeyId,
-        secretId: logged.secretId,
-        outcome: logged.outcome,
-        durationMs: performance.now() - started,
-        startedAt,
-      });
-    }
+    record(logged);
   };
 
   const server: Server = createServer((req, res) => {

@@ -5,14 +5,19 @@
  *
  * A secret may narrow the function's policy for itself with tags (for a legacy client that
  * needs shorter passwords or fewer characters); a tag can only make the policy stricter:
- * - `rotasync:password-length`: an integer from 12 (or the default, if lower) to the default
- *   length (PASSWORD_LENGTH); it can shorten passwords, never lengthen them.
+ * - `rotasync:password-length`: a whole number up to the default length (PASSWORD_LENGTH); it
+ *   can shorten passwords, never lengthen them.
  * - `rotasync:password-exclude-characters`: characters excluded on top of EXCLUDE_CHARACTERS.
  *   Secrets Manager tag values hold only letters, digits, spaces and `+ - = . _ : / @`.
  * - `rotasync:password-exclude-numbers`, `…-exclude-punctuation`, `…-exclude-uppercase`,
  *   `…-exclude-lowercase`: `true` excludes that class; `false` changes nothing.
  * Tag keys match case-insensitively. Any other `rotasync:password-*` tag, or a bad value, is a
  * ConfigurationError naming the tag, raised before anything is written.
+ *
+ * Whoever may tag a secret must not be able to weaken its password to something guessable
+ * (length 12 over one character is a constant): a policy is refused below
+ * {@link MIN_PASSWORD_STRENGTH_BITS}, counted as length × log2(alphabet size after exclusions).
+ * The function's own environment policy is held to the same floor at cold start.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError, type ErrorWhere } from './errors.js';
@@ -101,6 +106,52 @@ export const validatePasswordPolicy = (policy: PasswordPolicy): readonly string[
   return types;
 };
 
+/**
+ * The weakest policy accepted, in bits: 96 bits take about 2^95 guesses on average, beyond any
+ * online or offline attack, and the default policy (32 characters over 65) gives 192.
+ */
+export const MIN_PASSWORD_STRENGTH_BITS = 96;
+
+/**
+ * The strength of `policy` in bits: length × log2(number of characters left after every
+ * exclusion). The one-of-each-type rule removes a little from this; the floor has room for it.
+ *
+ * @example
+ * passwordStrengthBits(DEFAULT_PASSWORD_POLICY) // 192.7 (32 characters over 65)
+ */
+export const passwordStrengthBits = (policy: PasswordPolicy): number => {
+  const alphabet = includedTypes(policy).join('').length;
+  return alphabet === 0 ? 0 : policy.length * Math.log2(alphabet);
+};
+
+/** A policy's strength in words, for error messages: never a password, only its shape. */
+const describeStrength = (policy: PasswordPolicy): string => {
+  const alphabet = includedTypes(policy).join('').length;
+  const bits = passwordStrengthBits(policy);
+  const needed = alphabet > 1 ? Math.ceil(MIN_PASSWORD_STRENGTH_BITS / Math.log2(alphabet)) : 0;
+  const advice =
+    alphabet > 1
+      ? `; over ${alphabet} characters a password needs at least ${needed} of them`
+      : '; a password over fewer than 2 characters is a constant';
+  return `${Math.floor(bits)} bits (${policy.length} characters over an alphabet of ${alphabet}), below the minimum of ${MIN_PASSWORD_STRENGTH_BITS} bits${advice}`;
+};
+
+/**
+ * Throws ConfigurationError when `policy` is weaker than {@link MIN_PASSWORD_STRENGTH_BITS};
+ * `source` names what set it (the environment variables or the tags), `where` the secret.
+ */
+export const requireStrongPasswordPolicy = (
+  policy: PasswordPolicy,
+  source: string,
+  where: ErrorWhere = {},
+): void => {
+  if (passwordStrengthBits(policy) >= MIN_PASSWORD_STRENGTH_BITS) return;
+  throw new ConfigurationError(
+    `the password policy from ${source} is too weak: ${describeStrength(policy)}`,
+    where,
+  );
+};
+
 /** Picks `length` characters of `alphabet` uniformly: bytes at or above the cut are dropped. */
 const draw = (alphabet: string, length: number, random: RandomSource): string => {
   // The largest multiple of the alphabet size that fits in a byte: `byte % size` is uniform below it.
@@ -151,9 +202,6 @@ export const PASSWORD_POLICY_TAGS = {
   excludeLowercase: 'rotasync:password-exclude-lowercase',
 } as const;
 
-/** The shortest length a tag may ask for (unless the function's own default is shorter). */
-export const MIN_TAGGED_PASSWORD_LENGTH = 12;
-
 const TAG_PREFIX = 'rotasync:password-';
 
 type ClassTag = 'excludeNumbers' | 'excludePunctuation' | 'excludeUppercase' | 'excludeLowercase';
@@ -164,12 +212,12 @@ export interface NarrowedPasswordPolicy {
   readonly tags: readonly string[];
 }
 
+// The floor is the strength check's (MIN_PASSWORD_STRENGTH_BITS), which knows the alphabet.
 const readLengthTag = (key: string, raw: string, base: number, where: ErrorWhere): number => {
-  const min = Math.min(MIN_TAGGED_PASSWORD_LENGTH, base);
   const value = /^[0-9]{1,4}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isInteger(value) || value < min || value > base) {
+  if (!Number.isInteger(value) || value < 1 || value > base) {
     throw new ConfigurationError(
-      `tag ${key} must be an integer from ${min} to ${base}: a tag can shorten the default password length, not lengthen it`,
+      `tag ${key} must be a whole number of characters up to the default length ${base}: a tag can shorten the default password length, not lengthen it`,
       where,
     );
   }
@@ -185,8 +233,8 @@ const readClassTag = (key: string, raw: string, where: ErrorWhere): boolean => {
 
 /**
  * `base` narrowed by a secret's `rotasync:password-*` tags (see the module comment). Throws
- * ConfigurationError naming the tag when a tag is unknown, has a bad value, or would leave no
- * password that fits.
+ * ConfigurationError naming the tag when a tag is unknown, has a bad value, would leave no
+ * password that fits, or would leave passwords weaker than {@link MIN_PASSWORD_STRENGTH_BITS}.
  *
  * @example
  * narrowPasswordPolicy(DEFAULT_PASSWORD_POLICY, { 'rotasync:password-length': '20' }).policy.length // 20
@@ -233,6 +281,11 @@ export const narrowPasswordPolicy = (
         where,
       );
     }
+    requireStrongPasswordPolicy(
+      policy,
+      `${used.length === 1 ? 'tag' : 'tags'} ${used.join(', ')}`,
+      where,
+    );
   }
   return { policy, tags: used };
 };

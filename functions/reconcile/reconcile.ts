@@ -22,11 +22,17 @@ import {
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
+import { classifyUnpairedReplicas, type UnpairedReplica } from './extra-replicas.js';
 import { rateLimitWrites } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Why a replica differs from what it should be. */
-export type DriftReason = 'missing' | 'stale-value' | 'wrong-endpoint' | 'extra-replica';
+export type DriftReason =
+  | 'missing'
+  | 'stale-value'
+  | 'wrong-endpoint'
+  | 'extra-replica'
+  | 'no-longer-replicated';
 
 /** One drifted replica; `error` names why a repair failed (never a value). */
 export interface Drift {
@@ -190,15 +196,24 @@ export const reconcile = async (
   const prefix = deps.config.replicatedSecretPrefix;
   const sources = await listAll(deps.store, sourceRegion, prefix);
   const pairs: Pair[] = [];
+  const unreadable = new Set<string>();
   for (const secret of sources) {
     try {
       const selection = selectTargetRegions(secret, sourceRegion, deps.config.defaultRegions);
       if (selection.replicate)
         pairs.push(...selection.regions.map((region) => ({ secret, region })));
     } catch (error) {
+      unreadable.add(secret.arn);
       errors.push({ secret: secret.arn, error: describeError(error) });
     }
   }
+  // A listed source's replicas are never extra, whatever its tags say.
+  const listed = {
+    arns: new Set(sources.map((secret) => secret.arn)),
+    names: new Set(sources.map((secret) => secret.name)),
+    unreadable,
+  };
+  const unpaired: UnpairedReplica[] = [];
   const sourceValues = await readAll(deps.store, sourceRegion, [
     ...new Set(pairs.map((pair) => pair.secret.arn)),
   ]);
@@ -241,22 +256,42 @@ export const reconcile = async (
       if (reason === undefined) inSync += 1;
       else drift.push({ secret: pair.secret.arn, region, reason, repaired: false });
     }
-    // Replicas whose source is gone or no longer replicates here.
+    // Replicas of this Region's secrets that no pair accounts for: classified below.
     const wanted = new Set(here.map((pair) => pair.secret.arn));
     const replicas = await listAll(deps.store, region, prefix, SOURCE_ARN_TAG);
     for (const replica of replicas) {
       const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
       if (sourceArn.split(':')[3] !== sourceRegion || wanted.has(sourceArn)) continue;
-      drift.push({ secret: sourceArn, region, reason: 'extra-replica', repaired: false });
-      extraNames.set(`${region}|${sourceArn}`, replica.name);
+      unpaired.push({ region, sourceArn, replicaName: replica.name });
     }
   }
+  const verdicts = await classifyUnpairedReplicas(unpaired, listed, {
+    describeSource: (arn) => deps.store(sourceRegion).describe(arn),
+    prefix,
+    concurrency: deps.concurrency ?? 4,
+  });
+  const unchecked = new Set<string>();
+  verdicts.forEach((verdict, index) => {
+    const { region, sourceArn, replicaName } = unpaired[index] as UnpairedReplica;
+    // One error per source, however many Regions hold its replicas.
+    if (verdict.kind === 'error' && !unchecked.has(sourceArn)) {
+      unchecked.add(sourceArn);
+      errors.push({ secret: sourceArn, error: verdict.error });
+    }
+    if (verdict.kind === 'no-longer-replicated' || verdict.kind === 'extra') {
+      const reason = verdict.kind === 'extra' ? 'extra-replica' : verdict.kind;
+      drift.push({ secret: sourceArn, region, reason, repaired: false });
+    }
+    if (verdict.kind === 'extra') extraNames.set(`${region}|${sourceArn}`, replicaName);
+  });
   if (dryRun) {
     return { checked, inSync, repaired: 0, failed: errors.length, dryRun, drift, errors };
   }
   const repairDeps: ReplicateDeps = { ...deps, rds, store: writeStore };
   const repairedDrift = await mapWithConcurrency(drift, deps.concurrency ?? 4, async (item) => {
     try {
+      // A replica of a live source is reported only; it is never deleted by a sweep.
+      if (item.reason === 'no-longer-replicated') return item;
       if (item.reason === 'extra-replica') {
         if (!deps.config.replicateDeletes) return item;
         const name = extraNames.get(`${item.region}|${item.secret}`) ?? item.secret;

@@ -9,6 +9,7 @@ import { ConfigurationError } from '#shared/errors.js';
 import {
   DEFAULT_PASSWORD_POLICY,
   type PasswordPolicy,
+  requireStrongPasswordPolicy,
   validatePasswordPolicy,
 } from '#shared/passwords.js';
 
@@ -52,6 +53,15 @@ const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {
   );
 };
 
+const PASSWORD_VARIABLES = [
+  'PASSWORD_LENGTH',
+  'EXCLUDE_CHARACTERS',
+  'EXCLUDE_NUMBERS',
+  'EXCLUDE_PUNCTUATION',
+  'EXCLUDE_UPPERCASE',
+  'EXCLUDE_LOWERCASE',
+] as const;
+
 const readPasswordPolicy = (env: Env): PasswordPolicy => {
   const policy: PasswordPolicy = {
     length: readInteger(env, 'PASSWORD_LENGTH', DEFAULT_PASSWORD_POLICY.length, 1, 4096),
@@ -79,6 +89,11 @@ const readPasswordPolicy = (env: Env): PasswordPolicy => {
     ),
   };
   validatePasswordPolicy(policy);
+  // The same floor as the tags: a deployment cannot weaken every password at once either.
+  requireStrongPasswordPolicy(
+    policy,
+    PASSWORD_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '').join(', '),
+  );
   return policy;
 };
 

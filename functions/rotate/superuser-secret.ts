@@ -156,7 +156,9 @@ export const superuserSecrets = (
     }
     if (tags === undefined) return fail(arn, 'does not exist', where);
     for (const [key, value] of Object.entries(tags)) {
-      const kind = RDS_TAGS[key.toLowerCase()];
+      // An own key only: a tag named `constructor` is a tag, not Object's constructor.
+      const lower = key.toLowerCase();
+      const kind = Object.hasOwn(RDS_TAGS, lower) ? RDS_TAGS[lower] : undefined;
       if (kind === undefined) continue;
       if (value.length === 0 || value.length > MAX_RDS_ARN_LENGTH) {
         return fail(arn, `has a tag ${key} that is not an RDS ARN`, where);

@@ -12,7 +12,7 @@ import type {
 } from '#local-cloud/types.js';
 import { ApiError, ErrorCode } from './errors.js';
 import type { RotationStarter } from './operations/context.js';
-import { CHANGING_OPERATIONS, OPERATIONS } from './operations/index.js';
+import { CHANGING_OPERATIONS, operationNamed } from './operations/index.js';
 import type { SecretsState } from './store.js';
 
 export interface SecretsManagerServiceOptions {
@@ -88,7 +88,8 @@ export const createSecretsManagerService = (
       : target;
     let secretId: string | undefined;
     try {
-      const operation = OPERATIONS[operationName];
+      const operation = operationNamed(operationName);
+      // As the service answers an unknown X-Amz-Target: UnknownOperationException, HTTP 400.
       if (operation === undefined || !target.startsWith(TARGET_PREFIX)) {
         throw new ApiError(
           ErrorCode.UnknownOperation,

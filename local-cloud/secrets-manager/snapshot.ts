@@ -99,8 +99,10 @@ const secretFromSnapshot = (s: SecretSnapshot): SecretRecord => ({
 
 /** Every Region's secrets as one JSON-ready document. */
 export const snapshotState = (state: SecretsState): StateSnapshot => {
-  const regions: Record<string, SecretSnapshot[]> = {};
-  for (const store of state.regions()) regions[store.region] = store.all().map(secretToSnapshot);
+  // fromEntries defines own keys: a Region is never a prototype setter, whatever its name.
+  const regions: Record<string, SecretSnapshot[]> = Object.fromEntries(
+    [...state.regions()].map((store) => [store.region, store.all().map(secretToSnapshot)]),
+  );
   return { format: 'rotasync-local-cloud/1', regions };
 };
 

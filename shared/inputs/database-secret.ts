@@ -52,6 +52,19 @@ const optionalText = (fields: Fields, field: string, where: ErrorWhere): string 
   return value;
 };
 
+/**
+ * The user name, as any server can hold it: no NUL (PostgreSQL refuses it, the MySQL handshake
+ * cuts the name there) and no unpaired surrogate (it reaches the server as U+FFFD, another name).
+ * Quotes, backslashes and other characters stay: the engines quote them.
+ */
+const readUsername = (fields: Fields, where: ErrorWhere): string => {
+  const value = requiredText(fields, 'username', where);
+  if (/[\p{Cs}\0]/u.test(value)) {
+    throw new SecretFormatError('username', 'holds a NUL or an unpaired surrogate', where);
+  }
+  return value;
+};
+
 const readEngine = (fields: Fields, where: ErrorWhere): SecretEngine => {
   const value = requiredText(fields, 'engine', where);
   if (!isSecretEngine(value)) {
@@ -110,7 +123,7 @@ export const parseDatabaseSecret = (
     engine,
     host: requiredText(fields, 'host', where),
     port: readPort(fields, defaults.port, where),
-    username: requiredText(fields, 'username', where),
+    username: readUsername(fields, where),
     password: new Sensitive(requiredText(fields, 'password', where)),
     dbname: optionalText(fields, 'dbname', where) ?? defaults.database,
     tls: readTls(fields, where),

@@ -159,7 +159,8 @@ const parseApiCall = (event: Json, envelope: { region: string; time: string }) =
   const name = requiredString(detail, 'eventName', 'detail.eventName');
   const errorCode = optionalString(detail, 'errorCode', 'detail.errorCode');
   if (errorCode !== undefined) return ignored(`${name} failed with ${errorCode}`);
-  const kind = API_CALL_KINDS[name];
+  // An own key only: an eventName such as `constructor` names no API call of ours.
+  const kind = Object.hasOwn(API_CALL_KINDS, name) ? API_CALL_KINDS[name] : undefined;
   if (kind === undefined) return ignored(`${name} does not change what replication copies`);
   const request = requiredRecord(detail, 'requestParameters', 'detail.requestParameters');
   const response = optionalRecord(detail, 'responseElements', 'detail.responseElements');

@@ -32,6 +32,14 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   CancelRotateSecret: cancelRotateSecret,
 };
 
+/**
+ * The operation called `name`, or `undefined`: an own property only, so a target such as
+ * `secretsmanager.constructor` or `secretsmanager.__proto__` is an unknown operation, not a
+ * function inherited from Object.prototype.
+ */
+export const operationNamed = (name: string): Operation | undefined =>
+  Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+
 /** Operations whose success is reported to `onApiCall` listeners (they can change a secret). */
 export const CHANGING_OPERATIONS: ReadonlySet<string> = new Set([
   'CreateSecret',

@@ -93,7 +93,7 @@ it("narrows the password policy with the secret's tags", async () => {
         password,
       }),
       Tags: [
-        { Key: 'rotasync:password-length', Value: '16' },
+        { Key: 'rotasync:password-length', Value: '17' },
         { Key: 'rotasync:password-exclude-punctuation', Value: 'true' },
       ],
     }),
@@ -105,6 +105,6 @@ it("narrows the password policy with the secret's tags", async () => {
   // Assess
   expect(outcome.failedStep, outcome.error).toBeUndefined();
   const current = await harness.readJson(created.ARN ?? '', 'AWSCURRENT');
-  expect(String(current.password)).toMatch(/^[A-Za-z0-9]{16}$/);
+  expect(String(current.password)).toMatch(/^[A-Za-z0-9]{17}$/);
   expect(await postgresUnderTest.logsIn(username, String(current.password))).toBe(true);
 });

@@ -60,7 +60,7 @@ describe('readRotateConfig', () => {
   it('reads the official templates’ password variables', () => {
     // Prepare
     const env = {
-      PASSWORD_LENGTH: '20',
+      PASSWORD_LENGTH: '24',
       EXCLUDE_CHARACTERS: ':/@"\'\\',
       EXCLUDE_NUMBERS: 'TRUE',
       EXCLUDE_PUNCTUATION: 'y',
@@ -72,7 +72,7 @@ describe('readRotateConfig', () => {
     const config = readRotateConfig(env, noFiles);
     // Assess
     expect(config.passwordPolicy).toEqual({
-      length: 20,
+      length: 24,
       excludeCharacters: ':/@"\'\\',
       excludeNumbers: true,
       excludePunctuation: true,
@@ -118,5 +118,46 @@ describe('readRotateConfig', () => {
     // Assess
     expect(read).toThrow(ConfigurationError);
     expect(read).toThrow(name);
+  });
+
+  it.each([
+    ['12 characters over 65', { PASSWORD_LENGTH: '12' }, 'PASSWORD_LENGTH', '72 bits'],
+    [
+      '20 lowercase letters',
+      {
+        PASSWORD_LENGTH: '20',
+        EXCLUDE_NUMBERS: 'true',
+        EXCLUDE_PUNCTUATION: 'true',
+        EXCLUDE_UPPERCASE: 'true',
+      },
+      'PASSWORD_LENGTH, EXCLUDE_NUMBERS, EXCLUDE_PUNCTUATION, EXCLUDE_UPPERCASE',
+      '94 bits',
+    ],
+    [
+      'a single character',
+      {
+        EXCLUDE_NUMBERS: 'true',
+        EXCLUDE_PUNCTUATION: 'true',
+        EXCLUDE_UPPERCASE: 'true',
+        EXCLUDE_CHARACTERS: 'bcdefghijklmnopqrstuvwxyz',
+      },
+      'EXCLUDE_CHARACTERS, EXCLUDE_NUMBERS, EXCLUDE_PUNCTUATION, EXCLUDE_UPPERCASE',
+      '0 bits',
+    ],
+  ])('refuses an environment policy below 96 bits at cold start (%s)', (_, env, names, bits) => {
+    // Act
+    const read = () => readRotateConfig(env, noFiles);
+    // Assess
+    expect(read).toThrow(ConfigurationError);
+    expect(read).toThrow(`the password policy from ${names} is too weak: ${bits}`);
+    expect(read).toThrow('below the minimum of 96 bits');
+  });
+
+  it('accepts the shortest environment policy that reaches 96 bits', () => {
+    // Act: 16 characters over 65 is 96.4 bits; 15 would be 90.3.
+    const config = readRotateConfig({ PASSWORD_LENGTH: '16' }, noFiles);
+    // Assess
+    expect(config.passwordPolicy.length).toBe(16);
+    expect(() => readRotateConfig({ PASSWORD_LENGTH: '15' }, noFiles)).toThrow('at least 16');
   });
 });

@@ -17,7 +17,7 @@ describe('createSecret with password policy tags', () => {
     // Prepare
     const store = rotatingStore();
     store.setTags(SECRET_ID, {
-      'rotasync:password-length': '16',
+      'rotasync:password-length': '17',
       'rotasync:password-exclude-punctuation': 'true',
     });
     const policies: PasswordPolicy[] = [];
@@ -31,14 +31,14 @@ describe('createSecret with password policy tags', () => {
     // Act
     await rotate(rotationEvent('createSecret'), deps, plentyOfTime);
     // Assess
-    expect(policies.map((p) => [p.length, p.excludePunctuation])).toEqual([[16, true]]);
+    expect(policies.map((p) => [p.length, p.excludePunctuation])).toEqual([[17, true]]);
     const staged = JSON.parse(
       store.versionsOf(SECRET_ID)[store.calls.at(-1)?.versionId ?? '']?.value ?? '{}',
     );
-    expect(staged.password).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(staged.password).toMatch(/^[A-Za-z0-9]{17}$/);
     const line = deps.log.lines.find((l) => l.message === 'password policy');
     expect(line?.attributes[0]).toMatchObject({
-      passwordPolicy: { length: 16, excludePunctuation: true },
+      passwordPolicy: { length: 17, excludePunctuation: true },
       narrowedBy: ['rotasync:password-length', 'rotasync:password-exclude-punctuation'],
     });
     expect(JSON.stringify(deps.log.lines)).not.toContain(staged.password);
@@ -55,5 +55,27 @@ describe('createSecret with password policy tags', () => {
     await expect(outcome).rejects.toBeInstanceOf(ConfigurationError);
     await expect(outcome).rejects.toThrow('rotasync:password-length');
     expect(store.calls.map((call) => call.op)).toEqual(['describe']);
+  });
+
+  it('refuses tags that force a constant password before reading or writing anything', async () => {
+    // Prepare: length 12 over the one character `a`.
+    const store = rotatingStore();
+    store.setTags(SECRET_ID, {
+      'rotasync:password-length': '12',
+      'rotasync:password-exclude-numbers': 'true',
+      'rotasync:password-exclude-punctuation': 'true',
+      'rotasync:password-exclude-uppercase': 'true',
+      'rotasync:password-exclude-characters': 'bcdefghijklmnopqrstuvwxyz',
+    });
+    const before = store.versionsOf(SECRET_ID);
+    const deps = depsWith(store, new FakeDatabase({ app: CURRENT_PASSWORD }));
+    // Act
+    const outcome = rotate(rotationEvent('createSecret'), deps, plentyOfTime);
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(outcome).rejects.toThrow('below the minimum of 96 bits');
+    await expect(outcome).rejects.toThrow('rotasync:password-exclude-characters');
+    expect(store.calls.map((call) => call.op)).toEqual(['describe']);
+    expect(store.versionsOf(SECRET_ID)).toEqual(before);
   });
 });
