@@ -1,7 +1,8 @@
 /**
  * The reconcile Lambda, run on a schedule (input `{ "dryRun": true }` to only report). Wiring
  * only: clients are made once per container and reused while it is warm; endpoints come from
- * the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
+ * the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / _RDS / _LAMBDA (the hand-over to a sweep's next
+ * part).
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
@@ -13,11 +14,16 @@ import { emfMetrics } from '#shared/metrics.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
 import { buildReconcileHandler } from './build-handler.js';
 import { readReconcileConfig } from './config.js';
+import { lambdaContinueSweep } from './continue-sweep.js';
+import { rateLimitReads } from './rate-limited-store.js';
 import { TokenBucket } from './token-bucket.js';
 
-const { region, writesPerSecond } = readReconcileConfig(process.env);
+const { region, writesPerSecond, readsPerSecond, reserveSeconds } = readReconcileConfig(
+  process.env,
+);
 const knownValues = new KnownValues();
-const stores = secretsManagerStores();
+// Reads paced per Region below the service's ListSecrets and BatchGetSecretValue quotas.
+const stores = rateLimitReads(secretsManagerStores(), readsPerSecond);
 
 /** The Lambda entry point (functions/reconcile/handler.handler). */
 export const handler = buildReconcileHandler({
@@ -31,4 +37,6 @@ export const handler = buildReconcileHandler({
   logger,
   knownValues,
   metrics: emfMetrics(new Metrics()),
+  reserveMs: reserveSeconds * 1000,
+  continueSweep: lambdaContinueSweep(),
 });

@@ -1,0 +1,119 @@
+/**
+ * Where a sweep that outgrew one invocation stopped, so the next invocation (a part) resumes
+ * there: the listing it was in and the page to read next. It travels in the reconcile function's
+ * own event (`{"dryRun": …, "continuation": {…}}`) and holds ids and counts only, never a value.
+ */
+import { InvalidEventError } from '#shared/errors.js';
+
+/** The sweep's running counts, summed over its parts. */
+export interface SweepTotals {
+  readonly checked: number;
+  readonly inSync: number;
+  readonly repaired: number;
+  readonly failed: number;
+  readonly drift: number;
+}
+
+/**
+ * - `pairs`: comparing sources with their replicas, listing the source Region from `nextToken`;
+ * - `extras`: looking for replicas no source accounts for, listing `region` from `nextToken`,
+ *   then the Regions after it in `regions`.
+ */
+export interface SweepCursor {
+  /** The sweep's id, the same in every part. */
+  readonly id: string;
+  /** The part about to run (the first is 1). */
+  readonly part: number;
+  /** When the first part started (ISO 8601). */
+  readonly startedAt: string;
+  readonly phase: 'pairs' | 'extras';
+  /** ListSecrets' NextToken of the next page to read; absent: the listing's first page. */
+  readonly nextToken?: string;
+  /** The target Regions the sweep has seen so far, in the order it sweeps them for extras. */
+  readonly regions: readonly string[];
+  /** `extras`: the Region being listed. */
+  readonly region?: string;
+  readonly totals: SweepTotals;
+}
+
+export const NO_TOTALS: SweepTotals = { checked: 0, inSync: 0, repaired: 0, failed: 0, drift: 0 };
+
+/** A sweep stops after this many parts (about 12 hours of 15-minute invocations): a runaway guard. */
+export const MAX_PARTS = 48;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const bad = (problem: string): InvalidEventError =>
+  new InvalidEventError('continuation', `field "continuation" ${problem}`, {
+    step: 'reconcile',
+  });
+
+const count = (totals: Record<string, unknown>, key: keyof SweepTotals): number => {
+  const value = totals[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw bad(`has no whole count "totals.${key}"`);
+  }
+  return value;
+};
+
+/**
+ * Reads a cursor from the function's event; throws InvalidEventError naming the field at fault.
+ *
+ * @example
+ * parseSweepCursor(event.continuation) // { id, part: 2, phase: 'pairs', nextToken, … }
+ */
+export const parseSweepCursor = (input: unknown): SweepCursor => {
+  if (!isRecord(input)) throw bad('is not an object');
+  const { id, part, startedAt, phase, nextToken, regions, region, totals } = input;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(id)) throw bad('has no valid "id"');
+  if (typeof part !== 'number' || !Number.isInteger(part) || part < 2 || part > MAX_PARTS) {
+    throw bad(`has no "part" from 2 to ${MAX_PARTS}`);
+  }
+  if (typeof startedAt !== 'string' || Number.isNaN(Date.parse(startedAt))) {
+    throw bad('has no ISO 8601 "startedAt"');
+  }
+  if (phase !== 'pairs' && phase !== 'extras')
+    throw bad('has a "phase" other than pairs or extras');
+  if (nextToken !== undefined && (typeof nextToken !== 'string' || nextToken.length > 4096)) {
+    throw bad('has a "nextToken" that is not a string');
+  }
+  if (
+    !Array.isArray(regions) ||
+    !regions.every((name): name is string => typeof name === 'string' && REGION.test(name))
+  ) {
+    throw bad('has "regions" that are not Region names');
+  }
+  if (region !== undefined && (typeof region !== 'string' || !regions.includes(region))) {
+    throw bad('has a "region" outside its "regions"');
+  }
+  if (phase === 'extras' && region === undefined) throw bad('is in phase extras without "region"');
+  if (!isRecord(totals)) throw bad('has no "totals"');
+  return {
+    id,
+    part,
+    startedAt,
+    phase,
+    ...(nextToken === undefined ? {} : { nextToken }),
+    regions,
+    ...(region === undefined ? {} : { region }),
+    totals: {
+      checked: count(totals, 'checked'),
+      inSync: count(totals, 'inSync'),
+      repaired: count(totals, 'repaired'),
+      failed: count(totals, 'failed'),
+      drift: count(totals, 'drift'),
+    },
+  };
+};
+
+/** `a + b`, count by count. */
+export const addTotals = (a: SweepTotals, b: SweepTotals): SweepTotals => ({
+  checked: a.checked + b.checked,
+  inSync: a.inSync + b.inSync,
+  repaired: a.repaired + b.repaired,
+  failed: a.failed + b.failed,
+  drift: a.drift + b.drift,
+});
