@@ -60,6 +60,8 @@ export interface ColdStartCase {
   readonly wallMs: readonly number[];
   /** Process start to the handler's answer, as the probe measured it (ms). */
   readonly answerMs: readonly number[];
+  /** Process start to the handler imported (ms). */
+  readonly importMs: readonly number[];
 }
 
 export interface ColdStartFigures {
@@ -184,6 +186,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_SESSION_TOKEN: 'local',
         AWS_LAMBDA_FUNCTION_NAME: fn.lambdaName,
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeoutSeconds),
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
         AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoint,
         AWS_ENDPOINT_URL_RDS: cloud.endpoint,
@@ -287,7 +290,11 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
             time: new Date().toISOString(),
             region: REGION,
             resources: [source],
-            detail: { name: `${PREFIX}replicate-${round}`, labelUpdated: 'AWSCURRENT' },
+            detail: {
+              name: `${PREFIX}replicate-${round}`,
+              labelUpdated: 'AWSCURRENT',
+              versionId: `0f7d8e2a-3c4b-4d5e-8f6a-${String(round).padStart(12, '0')}`,
+            },
           },
         },
         'reconcile: dry run, 20 secrets x 1 Region': {
@@ -305,6 +312,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
         outcomes: string[];
         wall: number[];
         answer: number[];
+        imported: number[];
         loaded: string[];
       }
     >();
@@ -329,6 +337,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
           outcomes: [],
           wall: [],
           answer: [],
+          imported: [],
           loaded: [],
         };
         if (trace) known.loaded.push(...report.loaded);
@@ -336,6 +345,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
           known.outcomes.push(report.outcome);
           known.wall.push(wallMs);
           known.answer.push(report.answeredAt);
+          known.imported.push(report.importedAt);
         }
         results.set(label, known);
       }
@@ -356,6 +366,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
         loadedFiles: files.length,
         wallMs: result.wall,
         answerMs: result.answer,
+        importMs: result.imported,
       };
     });
     return {

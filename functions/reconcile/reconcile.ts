@@ -23,7 +23,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
-import type { SecretMetadata, SecretStores, SecretValue } from '#shared/aws/secret-store.js';
+import type { SecretMetadata, SecretValue } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
 import {
@@ -36,8 +36,15 @@ import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
 import { classifyUnpairedReplicas, type UnpairedReplica } from './extra-replicas.js';
 import { HashedSet } from './hashed-set.js';
+import { ListingGate } from './listing-gate.js';
 import { rateLimitWrites } from './rate-limited-store.js';
-import { addTotals, NO_TOTALS, type SweepCursor, type SweepTotals } from './sweep-cursor.js';
+import {
+  addTotals,
+  type ExtrasPosition,
+  NO_TOTALS,
+  type SweepCursor,
+  type SweepTotals,
+} from './sweep-cursor.js';
 import { TokenBucket } from './token-bucket.js';
 import { WorkPool } from './work-pool.js';
 
@@ -108,6 +115,9 @@ export interface ReconcileDeps extends ReplicateDeps {
 export const LISTED_ENTRIES = 500;
 
 const BATCH = 20;
+/** How far a Region's replica listing may run ahead of the source listing, and hold unjudged. */
+const EXTRAS_LEAD_PAGES = 2;
+const EXTRAS_MAX_PENDING = 5_000;
 
 const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
@@ -352,14 +362,16 @@ export const reconcile = async (
   };
 
   /**
-   * The pairs phase from `from`: resolves the page to resume at when time ran out, or
-   * `undefined` when the listing is done; `listed` is complete only in the second case and only
-   * when the phase started at the first page.
+   * The pairs phase's listing, from `from`: it queues reads and comparisons as it goes, and
+   * resolves when the listing is done (`listed` then knows every source it listed) or time ran
+   * out (`resumeAt`: the page to resume at); `drain` then waits for the reads and comparisons it
+   * queued.
    */
-  const sweepPairs = async (
+  const listPairs = async (
     listed: ListedSources,
     from: string | undefined,
-  ): Promise<{ readonly resumeAt?: string }> => {
+    gate?: ListingGate,
+  ): Promise<{ readonly resumeAt?: string; readonly drain: () => Promise<void> }> => {
     const reads = new Map<string, WorkPool>();
     const poolOf = (region: string): WorkPool => {
       let pool = reads.get(region);
@@ -370,7 +382,7 @@ export const reconcile = async (
       return pool;
     };
     const waiting = new Map<string, PendingPair[]>();
-    let sources: { secret: SecretMetadata; regions: readonly string[] }[] = [];
+    const sources: { secret: SecretMetadata; regions: readonly string[] }[] = [];
 
     const flushRegion = async (region: string, all = false): Promise<void> => {
       const queue = waiting.get(region) ?? [];
@@ -379,6 +391,9 @@ export const reconcile = async (
         await poolOf(region).submit(() => compareBatch(region, batch));
       }
     };
+    const regionsOf = (batch: readonly { regions: readonly string[] }[]): string[] => [
+      ...new Set(batch.flatMap((item) => item.regions)),
+    ];
     const flushSources = async (all = false): Promise<void> => {
       while (sources.length >= BATCH || (all && sources.length > 0)) {
         const batch = sources.splice(0, BATCH);
@@ -399,39 +414,42 @@ export const reconcile = async (
         });
       }
     };
-    const regionsOf = (batch: readonly { regions: readonly string[] }[]): string[] => [
-      ...new Set(batch.flatMap((item) => item.regions)),
-    ];
-    const drainAll = async (): Promise<void> => {
-      await flushSources(true);
-      await poolOf(sourceRegion).drain();
-      for (const region of waiting.keys()) await flushRegion(region, true);
-      for (const pool of reads.values()) await pool.drain();
+    // Let what is in flight end (its failures echo the first) before failing.
+    const abandon = async (error: unknown): Promise<never> => {
+      await Promise.allSettled([...reads.values()].map((pool) => pool.drain()));
+      throw error;
+    };
+    const drain = async (): Promise<void> => {
+      try {
+        await flushSources(true);
+        await poolOf(sourceRegion).drain();
+        for (const region of waiting.keys()) await flushRegion(region, true);
+        for (const pool of reads.values()) await pool.drain();
+      } catch (error) {
+        await abandon(error);
+      }
     };
 
-    let resumeAt: string | undefined;
     try {
       for await (const page of pages(sourceRegion, undefined, from)) {
         if (timeIsUp()) {
-          resumeAt = page.token;
-          break;
+          gate?.end(false);
+          return { resumeAt: page.token ?? '', drain };
         }
         for (const secret of page.secrets) {
           const targets = remember(listed, secret);
           if (targets instanceof Error) part.error(secret.arn, describeError(targets));
           else if (targets.length > 0) sources.push({ secret, regions: targets });
         }
+        gate?.page();
         await flushSources();
       }
-      await drainAll();
     } catch (error) {
-      // Let what is in flight end (its failures are the first error's echo) before failing.
-      await Promise.allSettled([...reads.values()].map((pool) => pool.drain()));
-      await part.settle();
-      throw error;
+      gate?.end(false);
+      await abandon(error);
     }
-    sources = [];
-    return resumeAt === undefined ? {} : { resumeAt };
+    gate?.end(true);
+    return { drain };
   };
 
   /** Lists the sources again, metadata only, to know them when looking for extra replicas. */
@@ -441,14 +459,19 @@ export const reconcile = async (
     }
   };
 
-  /** The extras phase, Region by Region from `region`/`from`; resolves where to resume, if anywhere. */
+  /**
+   * The extras phase: lists each Region's replicas from its position, the Regions side by side,
+   * and reports (or deletes) the replicas no listed source accounts for. With `gate`, it starts
+   * while the source listing still runs (see listing-gate.ts): replicas it cannot judge yet wait
+   * until the listing is complete; Regions the listing discovers join as they appear. Resolves
+   * the positions to resume at when time ran out, none when done, or `abandoned` when the source
+   * listing stopped first.
+   */
   const sweepExtras = async (
     listed: ListedSources,
-    regions: readonly string[],
-    region: string | undefined,
-    from: string | undefined,
-  ): Promise<{ readonly region: string; readonly resumeAt?: string } | undefined> => {
-    const start = region === undefined ? 0 : Math.max(0, regions.indexOf(region));
+    positions: readonly ExtrasPosition[],
+    gate?: ListingGate,
+  ): Promise<ExtrasPosition[] | 'abandoned'> => {
     const unchecked = new Set<string>();
     // One DescribeSecret per unlisted source, however many Regions and pages hold its replicas
     // (as many as the sweep finds replicas without a listed source: few).
@@ -461,90 +484,167 @@ export const reconcile = async (
       }
       return known;
     };
-    for (const target of regions.slice(start)) {
-      for await (const page of pages(
-        target,
-        SOURCE_ARN_TAG,
-        target === region ? from : undefined,
-      )) {
-        if (timeIsUp()) {
+    /** Judges replicas whose source the (complete) listing does not pair with their Region. */
+    const judge = async (target: string, replicas: readonly UnpairedReplica[]): Promise<void> => {
+      const unpaired = replicas.filter(
+        (replica) => !listed.wanted.has(`${target}|${replica.sourceArn}`),
+      );
+      if (unpaired.length === 0) return;
+      const verdicts = await classifyUnpairedReplicas(unpaired, listed, {
+        describeSource,
+        prefix,
+        concurrency: deps.concurrency ?? 4,
+      });
+      for (const [index, verdict] of verdicts.entries()) {
+        const { sourceArn, replicaName } = unpaired[index] as UnpairedReplica;
+        // One error per source, however many Regions hold its replicas.
+        if (verdict.kind === 'error' && !unchecked.has(sourceArn)) {
+          unchecked.add(sourceArn);
+          part.error(sourceArn, verdict.error);
+        }
+        if (verdict.kind !== 'no-longer-replicated' && verdict.kind !== 'extra') continue;
+        const reason = verdict.kind === 'extra' ? 'extra-replica' : verdict.kind;
+        // A replica of a live source is reported only; it is never deleted by a sweep.
+        const repair =
+          verdict.kind === 'extra' && deps.config.replicateDeletes
+            ? async () => {
+                await writeStore(target).remove(replicaName, deps.config.recoveryWindowInDays);
+                return true;
+              }
+            : undefined;
+        await part.found({ secret: sourceArn, region: target, reason, repaired: false }, repair);
+      }
+    };
+    const sweepRegion = async ({
+      region: target,
+      nextToken,
+    }: ExtrasPosition): Promise<ExtrasPosition | undefined | 'abandoned'> => {
+      let pending: UnpairedReplica[] = [];
+      let read = 0;
+      const stillUnpaired = (replica: UnpairedReplica): boolean =>
+        !listed.wanted.has(`${target}|${replica.sourceArn}`);
+      // Replicas whose source the listing has reached since are paired: no longer pending.
+      const stillPending = (): number => {
+        pending = pending.filter(stillUnpaired);
+        return pending.length;
+      };
+      for await (const page of pages(target, SOURCE_ARN_TAG, nextToken)) {
+        if (gate !== undefined && !(await gate.admit(read, stillPending))) return 'abandoned';
+        if (gate?.state === 'complete' && pending.length > 0) {
+          await judge(target, pending);
+          pending = [];
+        }
+        // Time is judged only once the source listing is complete: before, it decides.
+        if (gate?.state !== 'listing' && timeIsUp()) {
           return page.token === undefined
             ? { region: target }
-            : { region: target, resumeAt: page.token };
+            : { region: target, nextToken: page.token };
         }
-        const unpaired: UnpairedReplica[] = page.secrets.flatMap((replica) => {
+        read += 1;
+        const candidates = page.secrets.flatMap((replica) => {
           const sourceArn = replica.tags[SOURCE_ARN_TAG] ?? '';
           return sourceArn.split(':')[3] !== sourceRegion ||
             listed.wanted.has(`${target}|${sourceArn}`)
             ? []
             : [{ region: target, sourceArn, replicaName: replica.name }];
         });
-        if (unpaired.length === 0) continue;
-        const verdicts = await classifyUnpairedReplicas(unpaired, listed, {
-          describeSource,
-          prefix,
-          concurrency: deps.concurrency ?? 4,
-        });
-        for (const [index, verdict] of verdicts.entries()) {
-          const { sourceArn, replicaName } = unpaired[index] as UnpairedReplica;
-          // One error per source, however many Regions hold its replicas.
-          if (verdict.kind === 'error' && !unchecked.has(sourceArn)) {
-            unchecked.add(sourceArn);
-            part.error(sourceArn, verdict.error);
-          }
-          if (verdict.kind !== 'no-longer-replicated' && verdict.kind !== 'extra') continue;
-          const reason = verdict.kind === 'extra' ? 'extra-replica' : verdict.kind;
-          // A replica of a live source is reported only; it is never deleted by a sweep.
-          const repair =
-            verdict.kind === 'extra' && deps.config.replicateDeletes
-              ? async () => {
-                  await writeStore(target).remove(replicaName, deps.config.recoveryWindowInDays);
-                  return true;
-                }
-              : undefined;
-          await part.found({ secret: sourceArn, region: target, reason, repaired: false }, repair);
-        }
+        if (gate?.state === 'listing') pending.push(...candidates);
+        else await judge(target, candidates);
       }
+      if (gate !== undefined && pending.length > 0) {
+        if ((await gate.ended()) === 'stopped') return 'abandoned';
+        await judge(target, pending);
+      }
+      return undefined;
+    };
+    const running = new Map<string, Promise<ExtrasPosition | undefined | 'abandoned'>>();
+    const start = (position: ExtrasPosition): void => {
+      if (position.region === sourceRegion || running.has(position.region)) return;
+      running.set(position.region, sweepRegion(position));
+    };
+    for (const position of positions) start(position);
+    if (gate !== undefined) {
+      // Regions named by the sources' tags join as the listing finds them.
+      while (gate.state === 'listing') {
+        for (const region of listed.regions) start({ region });
+        await gate.changed();
+      }
+      if (gate.state === 'stopped') {
+        await Promise.allSettled(running.values());
+        return 'abandoned';
+      }
+      for (const region of listed.regions) start({ region });
     }
-    return undefined;
+    const outcomes = await Promise.all(running.values());
+    if (outcomes.includes('abandoned')) return 'abandoned';
+    return outcomes.filter((outcome): outcome is ExtrasPosition => typeof outcome === 'object');
   };
 
-  // The phases, from where the cursor says.
+  /** The configured target Regions, each listed from its first page. */
+  const defaultTargets = (): ExtrasPosition[] =>
+    deps.config.defaultRegions
+      .filter((region) => region !== sourceRegion)
+      .map((region) => ({ region }));
+
+  /** Every target Region, each listed from its first page. */
+  const allRegions = (listed: ListedSources): ExtrasPosition[] =>
+    [...new Set([...listed.regions, ...deps.config.defaultRegions])]
+      .filter((region) => region !== sourceRegion)
+      .map((region) => ({ region }));
+
+  /** Both settle before the first failure is thrown: nothing is left running. */
+  const together = async <A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> => {
+    const [first, second] = await Promise.allSettled([a, b]);
+    if (first.status === 'rejected') throw first.reason;
+    if (second.status === 'rejected') throw second.reason;
+    return [first.value, second.value];
+  };
+
+  // The phases, from where the cursor says. A sweep that starts at the beginning looks for
+  // extra replicas beside its source listing (listing-gate.ts); a part that resumes lists the
+  // sources again first, since it knows only those it listed itself.
   const listed = newListedSources(cursor?.regions ?? []);
   let continuation: Omit<SweepCursor, 'id' | 'part' | 'startedAt' | 'totals'> | undefined;
-  try {
-    let listedAll = false;
-    if (cursor === undefined || cursor.phase === 'pairs') {
-      const pairs = await sweepPairs(listed, cursor?.nextToken);
-      if (pairs.resumeAt !== undefined) {
-        continuation = {
-          phase: 'pairs',
-          nextToken: pairs.resumeAt,
-          regions: [...listed.regions],
-        };
-      }
-      listedAll = cursor === undefined;
+  const extrasLeft = (left: readonly ExtrasPosition[]): void => {
+    if (left.length > 0) {
+      continuation = { phase: 'extras', regions: [...listed.regions], extras: left };
     }
-    if (continuation === undefined) {
-      if (!listedAll) await relist(listed);
-      const regions = [...new Set([...listed.regions, ...deps.config.defaultRegions])].filter(
-        (region) => region !== sourceRegion,
-      );
-      const resumeExtras = cursor?.phase === 'extras';
-      const extras = await sweepExtras(
-        listed,
-        regions,
-        resumeExtras ? cursor.region : undefined,
-        resumeExtras ? cursor.nextToken : undefined,
-      );
-      if (extras !== undefined) {
-        continuation = {
-          phase: 'extras',
-          regions,
-          region: extras.region,
-          ...(extras.resumeAt === undefined ? {} : { nextToken: extras.resumeAt }),
-        };
+  };
+  try {
+    if (cursor === undefined) {
+      const gate = new ListingGate(EXTRAS_LEAD_PAGES, EXTRAS_MAX_PENDING);
+      const extras = sweepExtras(listed, defaultTargets(), gate);
+      let pairs: Awaited<ReturnType<typeof listPairs>>;
+      try {
+        pairs = await listPairs(listed, undefined, gate);
+      } catch (error) {
+        // The gate says the listing stopped: the early extras end; wait for them, then fail.
+        await extras.catch(() => undefined);
+        throw error;
       }
+      const [, early] = await together(pairs.drain(), extras);
+      if (pairs.resumeAt !== undefined) {
+        continuation = { phase: 'pairs', nextToken: pairs.resumeAt, regions: [...listed.regions] };
+      } else if (early !== 'abandoned') {
+        extrasLeft(early);
+      }
+    } else if (cursor.phase === 'pairs') {
+      const pairs = await listPairs(listed, cursor.nextToken);
+      if (pairs.resumeAt !== undefined) {
+        await pairs.drain();
+        continuation = { phase: 'pairs', nextToken: pairs.resumeAt, regions: [...listed.regions] };
+      } else {
+        const extras = async () => {
+          await relist(listed);
+          const left = await sweepExtras(listed, allRegions(listed));
+          if (left !== 'abandoned') extrasLeft(left);
+        };
+        await together(pairs.drain(), extras());
+      }
+    } else {
+      await relist(listed);
+      const left = await sweepExtras(listed, cursor.extras ?? allRegions(listed));
+      if (left !== 'abandoned') extrasLeft(left);
     }
   } finally {
     await part.settle();

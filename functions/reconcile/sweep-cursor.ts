@@ -16,8 +16,8 @@ export interface SweepTotals {
 
 /**
  * - `pairs`: comparing sources with their replicas, listing the source Region from `nextToken`;
- * - `extras`: looking for replicas no source accounts for, listing `region` from `nextToken`,
- *   then the Regions after it in `regions`.
+ * - `extras`: looking for replicas no source accounts for, in each Region of `extras` from its
+ *   `nextToken` (the Regions are listed side by side).
  */
 export interface SweepCursor {
   /** The sweep's id, the same in every part. */
@@ -29,11 +29,17 @@ export interface SweepCursor {
   readonly phase: 'pairs' | 'extras';
   /** ListSecrets' NextToken of the next page to read; absent: the listing's first page. */
   readonly nextToken?: string;
-  /** The target Regions the sweep has seen so far, in the order it sweeps them for extras. */
+  /** The target Regions the sweep has seen so far. */
   readonly regions: readonly string[];
-  /** `extras`: the Region being listed. */
-  readonly region?: string;
+  /** `extras`: the Regions whose replicas are still to be listed, and from which page. */
+  readonly extras?: readonly ExtrasPosition[];
   readonly totals: SweepTotals;
+}
+
+/** Where the listing of one Region's replicas resumes; no token: at its first page. */
+export interface ExtrasPosition {
+  readonly region: string;
+  readonly nextToken?: string;
 }
 
 export const NO_TOTALS: SweepTotals = { checked: 0, inSync: 0, repaired: 0, failed: 0, drift: 0 };
@@ -67,7 +73,7 @@ const count = (totals: Record<string, unknown>, key: keyof SweepTotals): number 
  */
 export const parseSweepCursor = (input: unknown): SweepCursor => {
   if (!isRecord(input)) throw bad('is not an object');
-  const { id, part, startedAt, phase, nextToken, regions, region, totals } = input;
+  const { id, part, startedAt, phase, nextToken, regions, extras, totals } = input;
   if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(id)) throw bad('has no valid "id"');
   if (typeof part !== 'number' || !Number.isInteger(part) || part < 2 || part > MAX_PARTS) {
     throw bad(`has no "part" from 2 to ${MAX_PARTS}`);
@@ -77,28 +83,41 @@ export const parseSweepCursor = (input: unknown): SweepCursor => {
   }
   if (phase !== 'pairs' && phase !== 'extras')
     throw bad('has a "phase" other than pairs or extras');
-  if (nextToken !== undefined && (typeof nextToken !== 'string' || nextToken.length > 4096)) {
-    throw bad('has a "nextToken" that is not a string');
-  }
+  const token = (value: unknown, field: string): string | undefined => {
+    if (value !== undefined && (typeof value !== 'string' || value.length > 4096)) {
+      throw bad(`has a "${field}" that is not a string`);
+    }
+    return value;
+  };
+  const resumeAt = token(nextToken, 'nextToken');
   if (
     !Array.isArray(regions) ||
     !regions.every((name): name is string => typeof name === 'string' && REGION.test(name))
   ) {
     throw bad('has "regions" that are not Region names');
   }
-  if (region !== undefined && (typeof region !== 'string' || !regions.includes(region))) {
-    throw bad('has a "region" outside its "regions"');
+  let positions: ExtrasPosition[] | undefined;
+  if (phase === 'extras') {
+    if (!Array.isArray(extras) || extras.length === 0)
+      throw bad('is in phase extras without "extras"');
+    positions = extras.map((position: unknown, index) => {
+      if (!isRecord(position) || typeof position.region !== 'string') {
+        throw bad(`has no Region in "extras[${index}]"`);
+      }
+      if (!regions.includes(position.region)) throw bad('has "extras" outside its "regions"');
+      const at = token(position.nextToken, `extras[${index}].nextToken`);
+      return { region: position.region, ...(at === undefined ? {} : { nextToken: at }) };
+    });
   }
-  if (phase === 'extras' && region === undefined) throw bad('is in phase extras without "region"');
   if (!isRecord(totals)) throw bad('has no "totals"');
   return {
     id,
     part,
     startedAt,
     phase,
-    ...(nextToken === undefined ? {} : { nextToken }),
+    ...(resumeAt === undefined ? {} : { nextToken: resumeAt }),
     regions,
-    ...(region === undefined ? {} : { region }),
+    ...(positions === undefined ? {} : { extras: positions }),
     totals: {
       checked: count(totals, 'checked'),
       inSync: count(totals, 'inSync'),

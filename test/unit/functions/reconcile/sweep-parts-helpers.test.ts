@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { lambdaContinueSweep } from '#functions/reconcile/continue-sweep.js';
 import { HashedSet } from '#functions/reconcile/hashed-set.js';
+import { ListingGate } from '#functions/reconcile/listing-gate.js';
 import { rateLimitReads } from '#functions/reconcile/rate-limited-store.js';
 import { parseSweepCursor, type SweepCursor } from '#functions/reconcile/sweep-cursor.js';
 import { TokenBucket } from '#functions/reconcile/token-bucket.js';
@@ -18,7 +19,7 @@ const CURSOR: SweepCursor = {
   phase: 'extras',
   nextToken: 'page-7',
   regions: ['eu-west-1', 'us-west-2'],
-  region: 'us-west-2',
+  extras: [{ region: 'us-west-2', nextToken: 'page-3' }],
   totals: { checked: 40, inSync: 38, repaired: 2, failed: 0, drift: 2 },
 };
 
@@ -100,9 +101,12 @@ describe('parseSweepCursor', () => {
     ['not an object', 'x'],
     ['a first part', { ...CURSOR, part: 1 }],
     ['an unknown phase', { ...CURSOR, phase: 'values' }],
-    ['a Region that is no Region', { ...CURSOR, regions: ['__proto__'], region: '__proto__' }],
-    ['a Region outside its Regions', { ...CURSOR, region: 'ap-south-1' }],
-    ['extras without a Region', { ...CURSOR, region: undefined }],
+    [
+      'a Region that is no Region',
+      { ...CURSOR, regions: ['__proto__'], extras: [{ region: '__proto__' }] },
+    ],
+    ['a Region outside its Regions', { ...CURSOR, extras: [{ region: 'ap-south-1' }] }],
+    ['extras without a Region', { ...CURSOR, extras: [] }],
     ['a negative count', { ...CURSOR, totals: { ...CURSOR.totals, drift: -1 } }],
   ])('refuses %s', (_what, input) => {
     // Act
@@ -174,5 +178,42 @@ describe('lambdaContinueSweep', () => {
     // Assess
     await expect(outcome).rejects.toThrow(AwsCallError);
     await expect(outcome).rejects.toThrow(/Invoke/);
+  });
+});
+
+describe('ListingGate', () => {
+  it('lets a replica listing run at most `lead` pages ahead of the source listing', async () => {
+    // Prepare
+    const gate = new ListingGate(2, 100);
+    const admitted: number[] = [];
+    // Act: a replica listing that reads as fast as it is let through.
+    const replicas = (async () => {
+      for (let read = 0; read < 6; read += 1) {
+        if (!(await gate.admit(read, () => 0))) return;
+        admitted.push(read);
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const beforeAnyPage = [...admitted];
+    gate.page();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const afterOnePage = [...admitted];
+    gate.end(true);
+    await replicas;
+    // Assess
+    expect(beforeAnyPage).toEqual([0, 1]);
+    expect(afterOnePage).toEqual([0, 1, 2]);
+    expect(admitted).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('holds back a listing with too many replicas it cannot judge, and stops it with the source listing', async () => {
+    // Prepare
+    const gate = new ListingGate(10, 3);
+    // Act
+    const held = gate.admit(0, () => 3);
+    gate.end(false);
+    // Assess
+    await expect(held).resolves.toBe(false);
+    await expect(gate.ended()).resolves.toBe('stopped');
   });
 });
