@@ -14,7 +14,12 @@ import {
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
-import { createLocalRds, type LocalRdsInstanceConfig } from './rds/index.js';
+import {
+  createLocalRds,
+  type LocalRds,
+  type LocalRdsInstanceConfig,
+  rdsServices,
+} from './rds/index.js';
 import { type LocalEventOptions, type LocalStack, startLocalStack } from './stack.js';
 
 /** The Regions of every replication test: one primary, two recovery Regions. */
@@ -41,6 +46,10 @@ export interface ReplicationHarnessOptions {
   readonly recoveryRegions?: readonly string[];
   /** RDS instances of the local RDS (every Region). */
   readonly rdsInstances?: readonly LocalRdsInstanceConfig[];
+  /** A local RDS built by the caller (e.g. over real servers); wins over `rdsInstances`. */
+  readonly rds?: LocalRds;
+  /** Regions whose changes reach the event rules (see LocalStackOptions); the primary alone. */
+  readonly eventRegions?: readonly string[];
   /** Event delivery knobs; events are off when absent. */
   readonly events?: LocalEventOptions;
   readonly params?: Readonly<Record<string, string>>;
@@ -94,11 +103,13 @@ export const startReplicationHarness = async (
   options: ReplicationHarnessOptions = {},
 ): Promise<ReplicationHarness> => {
   const functionOutput: string[] = [];
-  const rds = createLocalRds({ accountId: ACCOUNT_ID, instances: options.rdsInstances ?? [] });
+  const rds =
+    options.rds ?? createLocalRds({ accountId: ACCOUNT_ID, instances: options.rdsInstances ?? [] });
   const stack = await startLocalStack({
     region: PRIMARY,
     recoveryRegions: options.recoveryRegions ?? [WEST, EUROPE],
-    extraServices: { rds },
+    extraServices: rdsServices(rds),
+    ...(options.eventRegions ? { eventRegions: options.eventRegions } : {}),
     onFunctionOutput: (_name, line) => functionOutput.push(line),
     ...(options.events ? { events: options.events } : {}),
     ...(options.params ? { params: options.params } : {}),

@@ -152,7 +152,7 @@ const refuse = (
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isLoggedService = (service: string): service is RequestLogEntry['service'] =>
-  service === 'secretsmanager' || service === 'rds';
+  service === 'secretsmanager' || service === 'rds' || service === 'monitoring';
 
 /** Starts listening on 127.0.0.1 (`port` 0 picks a free one). */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {

@@ -54,6 +54,12 @@ export interface LocalStackOptions {
   readonly events?: LocalEventOptions;
   /** Execution environments per function and Region that may run at once; default 4. */
   readonly functionConcurrency?: number;
+  /**
+   * The Regions the stack is deployed to, whose changes reach the functions' event rules (the
+   * rules are regional); default the primary only. Disaster-recovery tests deploy to every
+   * Region, as a real deployment does, so a failed-over Region replicates back by itself.
+   */
+  readonly eventRegions?: readonly string[];
 }
 
 /** The local EventBridge of a stack. */
@@ -152,6 +158,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const clientEnvironment = {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoint,
     AWS_ENDPOINT_URL_RDS: cloud.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH: cloud.endpoint,
   };
   const metrics = createMetricLog();
   const onOutput = options.onFunctionOutput;
@@ -175,10 +182,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...options.events,
       targets: eventTargets(project, host),
     });
-    // The stack is deployed to the primary Region only: EventBridge rules are regional, so the
-    // replicas' own changes in the recovery Regions reach no function (as in AWS).
+    // EventBridge rules are regional: only changes in a Region the stack is deployed to reach
+    // a function (by default the primary alone, so the replicas' own changes reach none).
+    const deployed = new Set(options.eventRegions ?? [region]);
     unsubscribe = cloud.onApiCall((record) => {
-      if (record.region !== region) return;
+      if (!deployed.has(record.region)) return;
       for (const event of buildEvents(record)) dispatcher.publish(event);
     });
     events = wrapDispatcher(dispatcher);

@@ -5,8 +5,8 @@
 
 /** One request as the request log keeps it: never a secret value. */
 export interface RequestLogEntry {
-  /** The AWS service the request was for. */
-  readonly service: 'secretsmanager' | 'rds';
+  /** The AWS service the request was for, by its SigV4 name (`monitoring` is CloudWatch). */
+  readonly service: 'secretsmanager' | 'rds' | 'monitoring';
   /** The API operation, e.g. `GetSecretValue`. */
   readonly operation: string;
   /** The Region from the request's SigV4 credential scope. */

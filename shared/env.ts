@@ -3,6 +3,7 @@
  * ConfigurationError it throws, so a bad setting fails the function's init, not an invocation
  * half-way. Empty or absent means the default.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { ConfigurationError } from './errors.js';
 
 /** A function's environment (`process.env`). */
@@ -45,4 +46,35 @@ export const readInteger = (
     throw new ConfigurationError(`${name} must be an integer from ${min} to ${max}`);
   }
   return value;
+};
+
+/** The file system calls config reading needs; real ones by default, fakes in tests. */
+export interface ConfigFiles {
+  exists(path: string): boolean;
+  read(path: string): string;
+}
+
+/** The Lambda Node.js runtime's bundle: the public roots plus the RDS certificate authorities. */
+export const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+export const realFiles: ConfigFiles = {
+  exists: (path) => existsSync(path),
+  read: (path) => readFileSync(path, 'utf8'),
+};
+
+/** ROTASYNC_CA_BUNDLE's PEM (a path); default the Lambda runtime's bundle, else none. */
+export const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {
+  const path = env.ROTASYNC_CA_BUNDLE?.trim();
+  if (path === undefined || path === '') {
+    return files.exists(LAMBDA_CA_BUNDLE) ? files.read(LAMBDA_CA_BUNDLE) : undefined;
+  }
+  try {
+    const pem = files.read(path);
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+  } catch {
+    // Reported below with the variable's name; the OS error adds nothing the path doesn't say.
+  }
+  throw new ConfigurationError(
+    `ROTASYNC_CA_BUNDLE does not name a readable PEM certificate bundle`,
+  );
 };

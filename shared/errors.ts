@@ -328,3 +328,14 @@ export class AwsCallError extends RotasyncError {
     this.name = 'AwsCallError';
   }
 }
+
+/**
+ * A drill found problems: the message gives the counts and each secret with its problems (names
+ * only, never a value), so a scheduled drill fails and raises the function's Errors alarm.
+ */
+export class DrillFailedError extends RotasyncError {
+  public constructor(message: string, where: ErrorWhere = {}) {
+    super(message, where);
+    this.name = 'DrillFailedError';
+  }
+}

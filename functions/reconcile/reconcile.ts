@@ -22,15 +22,13 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { DatabaseLocator, RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { SecretMetadata, SecretValue } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
-import type { DbEndpoint } from '#shared/engines/engine.js';
 import {
-  parseSecretObject,
-  planEndpoint,
-  rewriteEndpoint,
-} from '#shared/replication/endpoint-rewrite.js';
+  compareReplicaValue,
+  expectedReplicaValue,
+  memoiseRdsDirectory,
+} from '#shared/replication/replica-comparison.js';
 import { type ReplicateDeps, replicateSecret } from '#shared/replication/replicate-secret.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 import { SOURCE_ARN_TAG, selectTargetRegions } from '#shared/replication/target-selection.js';
@@ -48,13 +46,17 @@ import {
 import { TokenBucket } from './token-bucket.js';
 import { WorkPool } from './work-pool.js';
 
-/** Why a replica differs from what it should be. */
+/**
+ * Why a replica differs from what it should be. `failed-over`: the target was failed over (it is
+ * a source in its own Region now), found when a repair was attempted; it is left alone.
+ */
 export type DriftReason =
   | 'missing'
   | 'stale-value'
   | 'wrong-endpoint'
   | 'extra-replica'
-  | 'no-longer-replicated';
+  | 'no-longer-replicated'
+  | 'failed-over';
 
 /** One drifted replica; `error` names why a repair failed (never a value). */
 export interface Drift {
@@ -122,57 +124,6 @@ const EXTRAS_MAX_PENDING = 5_000;
 const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
-/** JSON with sorted keys, so key order does not count as drift. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_key, inner: unknown) =>
-    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  );
-
-const withoutEndpoint = (secret: Record<string, unknown>): Record<string, unknown> => {
-  const { host: _host, port: _port, ...rest } = secret;
-  return rest;
-};
-
-/** Classifies a replica's value against the expected one; `undefined` means in sync. */
-const compare = (
-  expected: SecretValue['value'],
-  actual: SecretValue['value'],
-): 'stale-value' | 'wrong-endpoint' | undefined => {
-  if (expected.reveal() === actual.reveal()) return undefined;
-  const want = parseSecretObject(expected);
-  const have = parseSecretObject(actual);
-  if (want === undefined || have === undefined) return 'stale-value';
-  if (canonical(want) === canonical(have)) return undefined;
-  return canonical(withoutEndpoint(want)) === canonical(withoutEndpoint(have))
-    ? 'wrong-endpoint'
-    : 'stale-value';
-};
-
-/** RDS lookups memoised for one sweep: many secrets name the same database. */
-const memoise = (
-  rds: Pick<RdsDirectory, 'findReplicaEndpoint'>,
-): Pick<RdsDirectory, 'findReplicaEndpoint'> => {
-  const seen = new Map<string, Promise<DbEndpoint | undefined>>();
-  return {
-    findReplicaEndpoint: (source: string, locator: DatabaseLocator, target: string) => {
-      const key = JSON.stringify([
-        source,
-        locator.host,
-        locator.dbInstanceIdentifier,
-        locator.dbClusterIdentifier,
-        target,
-      ]);
-      const known = seen.get(key);
-      if (known !== undefined) return known;
-      const lookup = rds.findReplicaEndpoint(source, locator, target);
-      seen.set(key, lookup);
-      return lookup;
-    },
-  };
-};
-
 /** A source with its value, waiting for its replica in one Region to be read. */
 interface PendingPair {
   readonly secret: SecretMetadata;
@@ -225,15 +176,21 @@ class SweepPart {
     if (this.errors.length < LISTED_ENTRIES) this.errors.push({ secret, error });
   }
 
-  /** Records a drift entry and, unless a dry run, queues its repair (waits while backlogged). */
-  public async found(item: Drift, repair: (() => Promise<boolean>) | undefined): Promise<void> {
+  /**
+   * Records a drift entry and, unless a dry run, queues its repair, which resolves the entry as
+   * it ends up (waits while the repairs are backlogged).
+   */
+  public async found(
+    item: Drift,
+    repair: ((item: Drift) => Promise<Drift>) | undefined,
+  ): Promise<void> {
     this.driftFound += 1;
     const index = this.drift.length < LISTED_ENTRIES ? this.drift.push(item) - 1 : undefined;
     if (this.#dryRun || repair === undefined) return;
     await this.#repairs.submit(async () => {
       let outcome: Drift;
       try {
-        outcome = (await repair()) ? { ...item, repaired: true } : item;
+        outcome = await repair(item);
       } catch (error) {
         outcome = { ...item, error: describeError(error) };
       }
@@ -263,7 +220,7 @@ export const reconcile = async (
   const dryRun = options.dryRun === true;
   const cursor = options.resumeFrom;
   const prefix = deps.config.replicatedSecretPrefix;
-  const rds = memoise(deps.rds);
+  const rds = memoiseRdsDirectory(deps.rds);
   const writeStore = rateLimitWrites(deps.store, deps.writeBucket ?? new TokenBucket(10));
   const repairDeps: ReplicateDeps = { ...deps, rds, store: writeStore };
   const readConcurrency = deps.readConcurrency ?? 4;
@@ -331,7 +288,7 @@ export const reconcile = async (
       const replica = replicas.get(pair.secret.name);
       let reason: DriftReason | undefined;
       try {
-        const plan = await planEndpoint({
+        const expected = await expectedReplicaValue({
           secretName: pair.secret.name,
           tags: pair.secret.tags,
           value: pair.source.value,
@@ -340,8 +297,8 @@ export const reconcile = async (
           overrides: deps.config.endpointOverrides,
           rds,
         });
-        const expected = rewriteEndpoint(pair.source.value, plan.endpoint);
-        reason = replica === undefined ? 'missing' : compare(expected, replica.value);
+        reason =
+          replica === undefined ? 'missing' : compareReplicaValue(expected.value, replica.value);
       } catch (error) {
         part.error(pair.secret.arn, describeError(error));
         continue;
@@ -351,12 +308,15 @@ export const reconcile = async (
         continue;
       }
       const secretArn = pair.secret.arn;
-      await part.found({ secret: secretArn, region, reason, repaired: false }, async () => {
-        await replicateSecret(
+      await part.found({ secret: secretArn, region, reason, repaired: false }, async (item) => {
+        const report = await replicateSecret(
           { secretId: secretArn, sourceRegion, onlyRegions: [region] },
           repairDeps,
         );
-        return true;
+        // A failed-over secret is a source in its own Region now: not drift, and never repaired.
+        return report.regions.some((result) => result.status === 'failed-over')
+          ? { ...item, reason: 'failed-over' }
+          : { ...item, repaired: true };
       });
     }
   };
@@ -507,9 +467,9 @@ export const reconcile = async (
         // A replica of a live source is reported only; it is never deleted by a sweep.
         const repair =
           verdict.kind === 'extra' && deps.config.replicateDeletes
-            ? async () => {
+            ? async (item: Drift): Promise<Drift> => {
                 await writeStore(target).remove(replicaName, deps.config.recoveryWindowInDays);
-                return true;
+                return { ...item, repaired: true };
               }
             : undefined;
         await part.found({ secret: sourceArn, region: target, reason, repaired: false }, repair);

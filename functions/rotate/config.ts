@@ -3,15 +3,22 @@
  * fails the function's init rather than a rotation half-way. Variable names follow the official
  * templates for a drop-in migration.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { type Env, readBoolean, readInteger } from '#shared/env.js';
-import { ConfigurationError } from '#shared/errors.js';
+import {
+  type ConfigFiles,
+  type Env,
+  readBoolean,
+  readCaBundle,
+  readInteger,
+  realFiles,
+} from '#shared/env.js';
 import {
   DEFAULT_PASSWORD_POLICY,
   type PasswordPolicy,
   requireStrongPasswordPolicy,
   validatePasswordPolicy,
 } from '#shared/passwords.js';
+
+export { type ConfigFiles, LAMBDA_CA_BUNDLE } from '#shared/env.js';
 
 /** The rotation function's settings. */
 export interface RotateConfig {
@@ -22,36 +29,6 @@ export interface RotateConfig {
   /** A step gives up this long before the Lambda's own timeout. */
   readonly timeoutMarginMs: number;
 }
-
-/** The file system calls config reading needs; real ones by default, fakes in tests. */
-export interface ConfigFiles {
-  exists(path: string): boolean;
-  read(path: string): string;
-}
-
-/** The Lambda Node.js runtime's bundle: the public roots plus the RDS certificate authorities. */
-export const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
-
-const realFiles: ConfigFiles = {
-  exists: (path) => existsSync(path),
-  read: (path) => readFileSync(path, 'utf8'),
-};
-
-const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {
-  const path = env.ROTASYNC_CA_BUNDLE?.trim();
-  if (path === undefined || path === '') {
-    return files.exists(LAMBDA_CA_BUNDLE) ? files.read(LAMBDA_CA_BUNDLE) : undefined;
-  }
-  try {
-    const pem = files.read(path);
-    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
-  } catch {
-    // Reported below with the variable's name; the OS error adds nothing the path doesn't say.
-  }
-  throw new ConfigurationError(
-    `ROTASYNC_CA_BUNDLE does not name a readable PEM certificate bundle`,
-  );
-};
 
 const PASSWORD_VARIABLES = [
   'PASSWORD_LENGTH',

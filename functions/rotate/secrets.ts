@@ -1,5 +1,5 @@
 /** Reads a secret version and parses it as a database secret, for the steps. */
-import { type SecretStore, Stage } from '#shared/aws/secret-store.js';
+import { type SecretStore, type SecretValue, Stage } from '#shared/aws/secret-store.js';
 import { type ErrorWhere, SecretFormatError, VersionNotPendingError } from '#shared/errors.js';
 import { type DatabaseSecret, parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 
@@ -29,8 +29,15 @@ export const readPending = async (
   secretId: string,
   token: string,
   where: ErrorWhere,
-): Promise<DatabaseSecret> => {
-  const version = await store.read(secretId, Stage.Pending, token);
+): Promise<DatabaseSecret> =>
+  parsePending(await store.read(secretId, Stage.Pending, token), token, where);
+
+/** A read AWSPENDING version, parsed; VersionNotPendingError when it held no value. */
+export const parsePending = (
+  version: SecretValue | undefined,
+  token: string,
+  where: ErrorWhere,
+): DatabaseSecret => {
   if (version === undefined) {
     throw new VersionNotPendingError(
       token,

@@ -371,3 +371,48 @@ export const startPostgresReplica = async (
   }
   return { ...info, stop };
 };
+
+/**
+ * Promotes a hot standby to a primary (`pg_promote()`, waiting up to 60 s) and resolves once it
+ * has left recovery and accepts writes: what RDS does to the server behind PromoteReadReplica.
+ */
+export const promotePostgresReplica = async (replica: RunningDatabaseInfo): Promise<void> => {
+  const admin = adminClient(replica);
+  await admin.connect();
+  try {
+    const promoted = await admin.query<{ done: boolean }>('SELECT pg_promote(true, 60) AS done');
+    if (promoted.rows[0]?.done !== true) {
+      throw new Error('pg_promote() did not finish within 60 s');
+    }
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+};
+
+/**
+ * The standby's lag in seconds, from its own replay position and timestamp, as RDS computes its
+ * ReplicaLag metric for PostgreSQL: 0 when everything received is replayed, else the age of the
+ * last replayed transaction. `undefined` when the server is no standby or cannot be reached.
+ */
+export const postgresReplicaLagSeconds = async (
+  replica: RunningDatabaseInfo,
+): Promise<number | undefined> => {
+  const admin = adminClient(replica);
+  try {
+    await admin.connect();
+    const lag = await admin.query<{ lag: string | null }>(
+      `SELECT CASE
+         WHEN NOT pg_is_in_recovery() THEN NULL
+         WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+         ELSE GREATEST(0, EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()))
+       END::text AS lag`,
+    );
+    const text = lag.rows[0]?.lag;
+    return text === null || text === undefined ? undefined : Math.round(Number(text));
+  } catch {
+    // A stopped or unreachable replica publishes no datapoint.
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+};

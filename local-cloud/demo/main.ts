@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startPostgresReplica } from '#local-cloud/databases/postgres-replica.js';
 import { startPostgres } from '#local-cloud/databases/postgres-server.js';
-import { createLocalRds } from '#local-cloud/rds/index.js';
+import { createLocalRds, postgresReplicaPair, rdsServices } from '#local-cloud/rds/index.js';
 import { startLocalStack } from '#local-cloud/stack.js';
 import { runAlternatingUsersScene } from './alternating-users.js';
 import { bold, dim, heading, line } from './output.js';
@@ -53,30 +53,19 @@ const main = async (): Promise<void> => {
   const accountId = '123456789012';
   const rds = createLocalRds({
     accountId,
-    instances: [
-      {
-        region: PRIMARY,
-        identifier: 'orders-db',
-        engine: 'postgres',
-        host: postgres.host,
-        port: postgres.port,
-      },
-      {
-        region: RECOVERY,
-        identifier: 'orders-db-west',
-        engine: 'postgres',
-        host: replica.host,
-        port: replica.port,
-        readReplicaOf: `arn:aws:rds:${PRIMARY}:${accountId}:db:orders-db`,
-      },
-    ],
+    // orders-db-west is a real streaming replica: PromoteReadReplica runs pg_promote() on it.
+    instances: postgresReplicaPair(
+      accountId,
+      { region: PRIMARY, identifier: 'orders-db', server: postgres },
+      { region: RECOVERY, identifier: 'orders-db-west', server: replica },
+    ),
   });
   const stack = await startLocalStack({
     region: PRIMARY,
     recoveryRegions: [RECOVERY],
     // Only secrets tagged rotasync:replicate-to replicate, so scenes 1 and 2 stay single-Region.
     params: { replicaRegions: '' },
-    extraServices: { rds },
+    extraServices: rdsServices(rds),
     events: { autoDeliver: true },
     environment: { ROTASYNC_CA_BUNDLE: caFile },
     onFunctionOutput: (_name, text) => timeline.record(text),

@@ -5,6 +5,18 @@
  */
 import type { RdsDirectory } from './rds-directory.js';
 
+// Every method of the port: a method added to RdsDirectory must be added here (compile error).
+const METHODS: Readonly<Record<keyof RdsDirectory, true>> = {
+  endpointOf: true,
+  findReplicaEndpoint: true,
+  findByEndpoint: true,
+  refresh: true,
+  replicaLagSeconds: true,
+  promote: true,
+};
+
+type AnyMethod = (...args: unknown[]) => Promise<unknown>;
+
 /**
  * An RdsDirectory that loads rds-api-directory.ts (and @aws-sdk/client-rds) once, on first use.
  *
@@ -17,13 +29,14 @@ export const lazyRdsDirectory = (
     new (await import('./rds-api-directory.js')).RdsApiDirectory(),
 ): RdsDirectory => {
   let directory: Promise<RdsDirectory> | undefined;
-  const loaded = (): Promise<RdsDirectory> => {
-    directory ??= load();
-    return directory;
-  };
-  return {
-    endpointOf: async (kind, arn) => (await loaded()).endpointOf(kind, arn),
-    findReplicaEndpoint: async (sourceRegion, locator, targetRegion) =>
-      (await loaded()).findReplicaEndpoint(sourceRegion, locator, targetRegion),
-  };
+  const forward =
+    (method: keyof RdsDirectory): AnyMethod =>
+    async (...args) => {
+      directory ??= load();
+      const loaded = (await directory) as unknown as Record<keyof RdsDirectory, AnyMethod>;
+      return loaded[method](...args);
+    };
+  return Object.fromEntries(
+    (Object.keys(METHODS) as (keyof RdsDirectory)[]).map((method) => [method, forward(method)]),
+  ) as unknown as RdsDirectory;
 };

@@ -10,13 +10,22 @@
  *   `ReadReplicaDBInstanceIdentifiers`, and a replica's `ReadReplicaSourceDBInstanceIdentifier`
  *   is the source ARN; clusters have `DescribeGlobalClusters` members, else the cluster's
  *   `ReadReplicaIdentifiers`.
+ * - findByEndpoint, refresh, promote: a recovery Region's databases for disaster recovery, and
+ *   their promotion (PromoteReadReplica, PromoteReadReplicaDBCluster, FailoverGlobalCluster).
+ * - replicaLagSeconds: RDS publishes replication lag as CloudWatch metrics, not in the
+ *   describe calls (`ReplicaLag`, seconds; `AuroraGlobalDBReplicationLag`, milliseconds):
+ *   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
  */
-import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { DBCluster, DBInstance, GlobalCluster } from '@aws-sdk/client-rds';
 import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  PromoteReadReplicaCommand,
+  PromoteReadReplicaDBClusterCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import type { DbEndpoint } from '#shared/engines/engine.js';
@@ -27,6 +36,7 @@ import type {
   RdsDirectory,
   RdsEndpoint,
   RdsResourceKind,
+  RecoveryDatabase,
 } from './rds-directory.js';
 
 const SERVICE = 'RDS';
@@ -64,12 +74,16 @@ type Source =
  */
 export class RdsApiDirectory implements RdsDirectory {
   readonly #client: (region?: string) => RDSClient;
+  readonly #metrics: (region?: string) => CloudWatchClient;
 
   public constructor(
     makeClient: (region: string | undefined) => RDSClient = (region) =>
       new RDSClient(clientSettings(region)),
+    makeMetricsClient: (region: string | undefined) => CloudWatchClient = (region) =>
+      new CloudWatchClient(clientSettings(region)),
   ) {
     this.#client = perRegion(makeClient);
+    this.#metrics = perRegion(makeMetricsClient);
   }
 
   #send<T>(operation: string, region: string | undefined, run: () => Promise<T>): Promise<T> {
@@ -218,6 +232,168 @@ export class RdsApiDirectory implements RdsDirectory {
       if (endpoint !== undefined) return endpoint;
     }
     return undefined;
+  }
+
+  /** The global database `clusterArn` belongs to, with its membership; `undefined` when none. */
+  async #globalOf(
+    region: string,
+    clusterArn: string,
+  ): Promise<{ readonly global: GlobalCluster; readonly writer: boolean } | undefined> {
+    const output = await this.#send('DescribeGlobalClusters', region, () =>
+      this.#client(region).send(new DescribeGlobalClustersCommand({})),
+    );
+    for (const global of output.GlobalClusters ?? []) {
+      const member = global.GlobalClusterMembers?.find((m) => m.DBClusterArn === clusterArn);
+      if (member !== undefined) return { global, writer: member.IsWriter === true };
+    }
+    return undefined;
+  }
+
+  async #recoveryCluster(region: string, cluster: DBCluster): Promise<RecoveryDatabase> {
+    const arn = cluster.DBClusterArn ?? '';
+    const id = cluster.DBClusterIdentifier ?? arn;
+    const status = cluster.Status ?? 'unknown';
+    const member = arn === '' ? undefined : await this.#globalOf(region, arn);
+    if (member === undefined) {
+      return {
+        kind: 'cluster',
+        id,
+        arn,
+        status,
+        replica: cluster.ReplicationSourceIdentifier !== undefined,
+      };
+    }
+    const globalStatus = member.global.Status ?? 'available';
+    return {
+      kind: 'global-cluster',
+      id,
+      arn,
+      // A global failover shows on the global database, not on its member clusters.
+      status: globalStatus === 'available' ? status : globalStatus,
+      replica: !member.writer,
+      globalClusterId: member.global.GlobalClusterIdentifier ?? '',
+    };
+  }
+
+  async #recoveryInstance(region: string, instance: DBInstance): Promise<RecoveryDatabase> {
+    if (instance.DBClusterIdentifier !== undefined) {
+      const cluster = await this.#cluster(region, instance.DBClusterIdentifier);
+      if (cluster !== undefined) return this.#recoveryCluster(region, cluster);
+    }
+    const arn = instance.DBInstanceArn ?? '';
+    return {
+      kind: 'instance',
+      id: instance.DBInstanceIdentifier ?? arn,
+      arn,
+      status: instance.DBInstanceStatus ?? 'unknown',
+      replica: instance.ReadReplicaSourceDBInstanceIdentifier !== undefined,
+    };
+  }
+
+  public async findByEndpoint(
+    region: string,
+    endpoint: DbEndpoint,
+  ): Promise<RecoveryDatabase | undefined> {
+    const host = endpoint.host.toLowerCase();
+    for await (const instance of this.#allInstances(region)) {
+      if (
+        instance.Endpoint?.Address?.toLowerCase() === host &&
+        instance.Endpoint.Port === endpoint.port
+      ) {
+        return this.#recoveryInstance(region, instance);
+      }
+    }
+    for await (const cluster of this.#allClusters(region)) {
+      const names = [cluster.Endpoint, cluster.ReaderEndpoint, ...(cluster.CustomEndpoints ?? [])];
+      if (cluster.Port === endpoint.port && names.some((name) => name?.toLowerCase() === host)) {
+        return this.#recoveryCluster(region, cluster);
+      }
+    }
+    return undefined;
+  }
+
+  public async refresh(
+    region: string,
+    database: RecoveryDatabase,
+  ): Promise<RecoveryDatabase | undefined> {
+    if (database.kind === 'instance') {
+      const instance = await this.#instance(region, database.arn);
+      return instance === undefined ? undefined : this.#recoveryInstance(region, instance);
+    }
+    const cluster = await this.#cluster(region, database.arn);
+    return cluster === undefined ? undefined : this.#recoveryCluster(region, cluster);
+  }
+
+  public async promote(region: string, database: RecoveryDatabase): Promise<void> {
+    const client = this.#client(region);
+    switch (database.kind) {
+      case 'instance':
+        await this.#send('PromoteReadReplica', region, () =>
+          client.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: database.id })),
+        );
+        return;
+      case 'cluster':
+        await this.#send('PromoteReadReplicaDBCluster', region, () =>
+          client.send(new PromoteReadReplicaDBClusterCommand({ DBClusterIdentifier: database.id })),
+        );
+        return;
+      case 'global-cluster':
+        // AllowDataLoss: a failover for an outage of the primary Region, not a switchover
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_FailoverGlobalCluster.html).
+        await this.#send('FailoverGlobalCluster', region, () =>
+          client.send(
+            new FailoverGlobalClusterCommand({
+              GlobalClusterIdentifier: database.globalClusterId,
+              TargetDbClusterIdentifier: database.arn,
+              AllowDataLoss: true,
+            }),
+          ),
+        );
+        return;
+    }
+  }
+
+  public async replicaLagSeconds(
+    region: string,
+    database: RecoveryDatabase,
+  ): Promise<number | undefined> {
+    const metric =
+      database.kind === 'instance'
+        ? { name: 'ReplicaLag', dimension: 'DBInstanceIdentifier', toSeconds: 1 }
+        : database.kind === 'global-cluster'
+          ? {
+              name: 'AuroraGlobalDBReplicationLag',
+              dimension: 'DBClusterIdentifier',
+              toSeconds: 0.001,
+            }
+          : undefined;
+    if (metric === undefined) return undefined;
+    const now = Date.now();
+    const output = await callAws('CloudWatch', { operation: `GetMetricData in ${region}` }, () =>
+      this.#metrics(region).send(
+        new GetMetricDataCommand({
+          StartTime: new Date(now - 10 * 60_000),
+          EndTime: new Date(now),
+          MetricDataQueries: [
+            {
+              Id: 'lag',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/RDS',
+                  MetricName: metric.name,
+                  Dimensions: [{ Name: metric.dimension, Value: database.id }],
+                },
+                Period: 60,
+                Stat: 'Maximum',
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    // Newest first, CloudWatch's default order.
+    const latest = output.MetricDataResults?.[0]?.Values?.[0];
+    return latest === undefined ? undefined : latest * metric.toSeconds;
   }
 
   public async findReplicaEndpoint(

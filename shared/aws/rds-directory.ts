@@ -25,7 +25,27 @@ export interface DatabaseLocator {
   readonly dbClusterIdentifier?: string;
 }
 
-/** Read-only RDS lookups. */
+/** How a recovery database is promoted: PromoteReadReplica, PromoteReadReplicaDBCluster, FailoverGlobalCluster. */
+export type DatabaseKind = 'instance' | 'cluster' | 'global-cluster';
+
+/** A database of a Region as RDS describes it, for disaster recovery. */
+export interface RecoveryDatabase {
+  readonly kind: DatabaseKind;
+  /** The instance or cluster identifier in its Region. */
+  readonly id: string;
+  readonly arn: string;
+  /**
+   * RDS's status (`available`, `modifying`, `rebooting`, `promoting`, `stopped`, ...); for a
+   * member of a global database, the global database's status while it is not `available`.
+   */
+  readonly status: string;
+  /** True while it replicates from another database (a read replica, a global secondary). */
+  readonly replica: boolean;
+  /** The global database a `global-cluster` belongs to. */
+  readonly globalClusterId?: string;
+}
+
+/** RDS lookups, and the one write of a failover (promoting a database). */
 export interface RdsDirectory {
   /**
    * The endpoint of the DB instance or cluster `arn` names (in the ARN's Region); `undefined`
@@ -42,4 +62,23 @@ export interface RdsDirectory {
     locator: DatabaseLocator,
     targetRegion: string,
   ): Promise<DbEndpoint | undefined>;
+  /**
+   * The instance or cluster of `region` listening at `endpoint` (an instance's address, a
+   * cluster's writer, reader or custom endpoint, and the port); `undefined` when none does.
+   */
+  findByEndpoint(region: string, endpoint: DbEndpoint): Promise<RecoveryDatabase | undefined>;
+  /** The database as RDS describes it now; `undefined` when it is gone. */
+  refresh(region: string, database: RecoveryDatabase): Promise<RecoveryDatabase | undefined>;
+  /**
+   * The replica's lag in seconds: RDS's CloudWatch metric (`ReplicaLag`; for a global secondary
+   * `AuroraGlobalDBReplicationLag`, in ms), the latest datapoint of the last 10 minutes;
+   * `undefined` without one.
+   */
+  replicaLagSeconds(region: string, database: RecoveryDatabase): Promise<number | undefined>;
+  /**
+   * Promotes a replica: PromoteReadReplica (instance), PromoteReadReplicaDBCluster (cluster),
+   * FailoverGlobalCluster with AllowDataLoss (a global database's secondary, the primary Region
+   * being down). RDS answers at once; the database passes through transitional states.
+   */
+  promote(region: string, database: RecoveryDatabase): Promise<void>;
 }

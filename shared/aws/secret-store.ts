@@ -14,6 +14,15 @@ export const Stage = {
   Previous: 'AWSPREVIOUS',
 } as const;
 
+/** A secret's rotation schedule as Secrets Manager stores it (RotationRules). */
+export interface RotationRules {
+  readonly automaticallyAfterDays?: number;
+  /** The rotation window, e.g. `2h`. */
+  readonly duration?: string;
+  /** `rate(30 days)` or `cron(...)`. */
+  readonly scheduleExpression?: string;
+}
+
 /** What DescribeSecret or a ListSecrets entry tells about a secret; never its value. */
 export interface SecretMetadata {
   readonly arn: string;
@@ -29,6 +38,9 @@ export interface SecretMetadata {
   readonly deleted: boolean;
   /** As the official templates read RotationEnabled: only an explicit `false` is off. */
   readonly rotationEnabled: boolean;
+  /** The rotation function, once rotation was configured. */
+  readonly rotationLambdaArn?: string;
+  readonly rotationRules?: RotationRules;
 }
 
 /** One version of a secret with its value. */
@@ -110,6 +122,16 @@ export interface SecretStore {
   promote(secretId: string, versionId: string, fromVersionId: string | undefined): Promise<void>;
   /** TagResource: adds or overwrites these tags. */
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  /** UntagResource: removes the tags with these keys. */
+  untag(secretId: string, keys: readonly string[]): Promise<void>;
+  /**
+   * RotateSecret with RotateImmediately=false: rotation on with `lambdaArn` on `rules`, no
+   * rotation now. The service tests the configuration by running the function's testSecret step
+   * on a new AWSPENDING version, which it then removes.
+   */
+  enableRotation(secretId: string, lambdaArn: string, rules: RotationRules): Promise<void>;
+  /** CancelRotateSecret: rotation off. */
+  cancelRotation(secretId: string): Promise<void>;
   /** DeleteSecret with a recovery window (days, 7..30). */
   remove(secretId: string, recoveryWindowInDays: number): Promise<void>;
   /**

@@ -6,6 +6,7 @@
  */
 import {
   BatchGetSecretValueCommand,
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
@@ -14,10 +15,13 @@ import {
   GetSecretValueCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
+  RotateSecretCommand,
+  type RotationRulesType,
   type SecretListEntry,
   SecretsManagerClient,
   type Tag,
   TagResourceCommand,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { AwsCallError, type ErrorWhere, SecretFormatError } from '#shared/errors.js';
@@ -27,6 +31,7 @@ import type {
   ListOptions,
   NewSecret,
   PutOptions,
+  RotationRules,
   SecretMetadata,
   SecretPage,
   SecretStore,
@@ -68,8 +73,32 @@ const toMetadata = (entry: SecretListEntry | DescribeSecretCommandOutput): Secre
     deleted: entry.DeletedDate !== undefined,
     // As the official templates do, only an explicit `false` counts as disabled.
     rotationEnabled: entry.RotationEnabled !== false,
+    ...(entry.RotationLambdaARN === undefined
+      ? {}
+      : { rotationLambdaArn: entry.RotationLambdaARN }),
+    ...(entry.RotationRules === undefined ? {} : { rotationRules: fromRules(entry.RotationRules) }),
   };
 };
+
+const fromRules = (rules: RotationRulesType): RotationRules => ({
+  ...(rules.AutomaticallyAfterDays === undefined
+    ? {}
+    : { automaticallyAfterDays: rules.AutomaticallyAfterDays }),
+  ...(rules.Duration === undefined ? {} : { duration: rules.Duration }),
+  ...(rules.ScheduleExpression === undefined
+    ? {}
+    : { scheduleExpression: rules.ScheduleExpression }),
+});
+
+/** The service takes a schedule expression or a day count, not both. */
+const toRules = (rules: RotationRules): RotationRulesType => ({
+  ...(rules.scheduleExpression === undefined
+    ? rules.automaticallyAfterDays === undefined
+      ? {}
+      : { AutomaticallyAfterDays: rules.automaticallyAfterDays }
+    : { ScheduleExpression: rules.scheduleExpression }),
+  ...(rules.duration === undefined ? {} : { Duration: rules.duration }),
+});
 
 interface ValueEntry {
   readonly ARN?: string | undefined;
@@ -246,6 +275,36 @@ export class SecretsManagerStore implements SecretStore {
   public async tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void> {
     await this.#send('TagResource', secretId, () =>
       this.#client.send(new TagResourceCommand({ SecretId: secretId, Tags: toTags(tags) })),
+    );
+  }
+
+  public async untag(secretId: string, keys: readonly string[]): Promise<void> {
+    await this.#send('UntagResource', secretId, () =>
+      this.#client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: [...keys] })),
+    );
+  }
+
+  public async enableRotation(
+    secretId: string,
+    lambdaArn: string,
+    rules: RotationRules,
+  ): Promise<void> {
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
+    await this.#send('RotateSecret', secretId, () =>
+      this.#client.send(
+        new RotateSecretCommand({
+          SecretId: secretId,
+          RotationLambdaARN: lambdaArn,
+          RotationRules: toRules(rules),
+          RotateImmediately: false,
+        }),
+      ),
+    );
+  }
+
+  public async cancelRotation(secretId: string): Promise<void> {
+    await this.#send('CancelRotateSecret', secretId, () =>
+      this.#client.send(new CancelRotateSecretCommand({ SecretId: secretId })),
     );
   }
 

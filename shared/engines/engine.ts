@@ -61,6 +61,11 @@ export interface DbSession {
   readonly username: string;
   /** Runs a trivial query; throws when the session cannot query. */
   probe(): Promise<void>;
+  /**
+   * Whether this session may write: `read-only` on a server that refuses writes to it (a hot
+   * standby, a read replica, an Aurora reader), `writable` otherwise. Writes nothing.
+   */
+  canWrite(): Promise<'writable' | 'read-only'>;
   /** Sets `username`'s password (the session's own user, or another one for a superuser). */
   setPassword(username: string, password: Sensitive<string>): Promise<void>;
   /**

@@ -35,6 +35,7 @@ import type {
   SecretStores,
   SecretValue,
 } from '#shared/aws/secret-store.js';
+import { FAILED_OVER_FROM_TAG, FAILED_OVER_TAGS } from '#shared/dr/tags.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
 import { ReplicaConflictError, ReplicationFailedError } from '#shared/errors.js';
 import type { SecretChangeKind } from '#shared/inputs/secret-change-event.js';
@@ -48,7 +49,11 @@ export const SOURCE_VERSION_TAG = 'rotasync:source-version';
 /** Tag on a replica: the CreatedDate (ISO 8601) of the source version it holds. */
 export const SOURCE_VERSION_DATE_TAG = 'rotasync:source-version-date';
 
-/** What happened in one target Region. */
+/**
+ * What happened in one target Region. `failed-over`: the target is a secret that was failed
+ * over (tag `rotasync:failed-over-from`), a source in its own Region now, so it is left alone;
+ * that is an outcome, not a failure, and nothing retries it.
+ */
 export type RegionStatus =
   | 'created'
   | 'updated'
@@ -56,6 +61,7 @@ export type RegionStatus =
   | 'deleted'
   | 'absent'
   | 'deletion-not-replicated'
+  | 'failed-over'
   | 'failed';
 
 /** The outcome in one Region; `error` names the failure, never a value. */
@@ -110,12 +116,20 @@ export const replicaToken = (sourceVersionId: string, endpoint: DbEndpoint | und
   return `rs-${createHash('sha256').update(input).digest('hex').slice(0, 40)}`;
 };
 
-/** The tags a replica carries: the source's (less AWS-reserved ones) plus the provenance tags. */
+/**
+ * The tags a replica carries: the source's, less AWS-reserved ones and the failed-over tags of a
+ * source that was a replica once (they describe that secret, not its replicas), plus the
+ * provenance tags.
+ */
 export const replicaTags = (
   source: SecretMetadata,
   current: SecretValue,
 ): Record<string, string> => ({
-  ...Object.fromEntries(Object.entries(source.tags).filter(([key]) => !key.startsWith('aws:'))),
+  ...Object.fromEntries(
+    Object.entries(source.tags).filter(
+      ([key]) => !key.startsWith('aws:') && !FAILED_OVER_TAGS.includes(key),
+    ),
+  ),
   [SOURCE_ARN_TAG]: source.arn,
   [SOURCE_VERSION_TAG]: current.versionId,
   [SOURCE_VERSION_DATE_TAG]: current.createdDate.toISOString(),
@@ -199,6 +213,11 @@ const replicateToRegion = async (
     } else {
       if (existing.deleted) {
         throw new ReplicaConflictError('the replica is scheduled for deletion', meta.name, region);
+      }
+      // Failed over: no longer our replica, whatever its other tags say (a failover interrupted
+      // between tagging and untagging leaves both), so it is never overwritten.
+      if (existing.tags[FAILED_OVER_FROM_TAG] !== undefined) {
+        return { region, status: 'failed-over' };
       }
       if (existing.tags[SOURCE_ARN_TAG] !== meta.arn) {
         throw new ReplicaConflictError(
@@ -284,6 +303,9 @@ const replicateDeletion = async (
         const target = deps.store(region);
         const replica = await target.describe(name);
         if (replica === undefined || replica.deleted) return { region, status: 'absent' as const };
+        if (replica.tags[FAILED_OVER_FROM_TAG] !== undefined) {
+          return { region, status: 'failed-over' as const };
+        }
         const sourceArn = replica.tags[SOURCE_ARN_TAG];
         const ours =
           meta === undefined

@@ -8,6 +8,8 @@
  *   still checks GetSecretValue on each secret, which the roles scope), and
  *   secretsmanager:GetRandomPassword (not used: passwords come from node:crypto):
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ * - cloudwatch:GetMetricData (no resource type; drill reads RDS's replication lag with it):
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
  * - ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which Lambda needs to attach a function
  *   to a VPC ("only works if it's allowed on all resources"):
  *   https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
@@ -31,6 +33,7 @@ const ONLY_STAR_ACTIONS = new Set([
   'secretsmanager:ListSecrets',
   'secretsmanager:BatchGetSecretValue',
   'secretsmanager:GetRandomPassword',
+  'cloudwatch:GetMetricData',
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeSubnets',
 ]);
@@ -122,6 +125,11 @@ describe('least privilege of the packaged stacks', () => {
       expect.objectContaining({ owner: 'ReplicateRole', sid: 'DescribeReplicas' }),
       expect.objectContaining({ owner: 'ReconcileRole', sid: 'ReadSources' }),
       expect.objectContaining({ owner: 'ReconcileRole', sid: 'ReadReplicas' }),
+      expect.objectContaining({ owner: 'DrillRole', sid: 'ReadReplicasAndSources' }),
+      expect.objectContaining({ owner: 'FailoverRole', sid: 'ReadSecretsHere' }),
+      expect.objectContaining({ owner: 'FailoverRole', sid: 'ReadSourceSchedules' }),
+      expect.objectContaining({ owner: 'FailbackRole', sid: 'ReadPromotedSecrets' }),
+      expect.objectContaining({ owner: 'FailbackRole', sid: 'DescribeOldSecrets' }),
     ]);
     for (const finding of found) {
       expect(finding.problem).toMatch(/:secret:\* names every secretsmanager resource$/);

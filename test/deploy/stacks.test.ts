@@ -27,6 +27,9 @@ const FUNCTIONS = {
   rotate: 'RotateLambdaFunction',
   replicate: 'ReplicateLambdaFunction',
   reconcile: 'ReconcileLambdaFunction',
+  drill: 'DrillLambdaFunction',
+  failover: 'FailoverLambdaFunction',
+  failback: 'FailbackLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 
@@ -62,7 +65,7 @@ const otherRegion = (stack: PackagedStack): string =>
 
 describe('functions: every Region gets every function', () => {
   it.each(NAMES)(
-    '%s: rotate, replicate and reconcile on nodejs22.x, arm64, each with its own role',
+    '%s: rotate, replicate, reconcile, drill, failover and failback on nodejs22.x, arm64, each with its own role',
     (name) => {
       // Prepare
       const stack = stacks[name];
@@ -179,6 +182,9 @@ describe('where alarms go', () => {
     'ReconcileErrorsAlarm',
     'ReconcileFailedAlarm',
     'ReplicateDeadLetterAlarm',
+    'DrillErrorsAlarm',
+    'FailoverErrorsAlarm',
+    'FailbackErrorsAlarm',
   ];
   const topicOf = (stack: PackagedStack): unknown =>
     stack.name === 'primary' ? { Ref: 'AlarmTopic' } : stack.plan.params.alarmTopicArn;
@@ -227,7 +233,7 @@ describe('where alarms go', () => {
 
 describe('VPC', () => {
   it.each(['primary', 'recovery'] as const)(
-    '%s: rotate runs in the configured subnets and groups; replicate and reconcile do not',
+    '%s: rotate, drill and failover run in the configured subnets and groups; the others do not',
     (name) => {
       // Prepare
       const stack = stacks[name];
@@ -235,14 +241,12 @@ describe('VPC', () => {
       // Act
       const configs = Object.values(FUNCTIONS).map((id) => propertiesOf(stack, id).VpcConfig);
       // Assess
-      expect(configs).toEqual([
-        {
-          SubnetIds: split(stack.plan.params.vpcSubnetIds),
-          SecurityGroupIds: split(stack.plan.params.vpcSecurityGroupIds),
-        },
-        undefined,
-        undefined,
-      ]);
+      const vpc = {
+        SubnetIds: split(stack.plan.params.vpcSubnetIds),
+        SecurityGroupIds: split(stack.plan.params.vpcSecurityGroupIds),
+      };
+      // rotate, replicate, reconcile, drill, failover, failback: those that log in to databases.
+      expect(configs).toEqual([vpc, undefined, undefined, vpc, vpc, undefined]);
     },
   );
 
@@ -277,7 +281,7 @@ describe('VPC', () => {
     // Act
     const configs = Object.values(FUNCTIONS).map((id) => propertiesOf(stack, id).VpcConfig);
     // Assess
-    expect(configs).toEqual([undefined, undefined, undefined]);
+    expect(configs).toEqual(Object.values(FUNCTIONS).map(() => undefined));
     expect(stack.template.Resources.DatabaseVpcAccess).toBeUndefined();
     expect(propertiesOf(stack, 'RotateRole').ManagedPolicyArns).toBeUndefined();
     expect(JSON.stringify(policyOf(stack, 'rotate'))).not.toContain('ec2:');
@@ -574,12 +578,13 @@ describe('customer managed KMS keys', () => {
       const stack = stacks.recovery;
       // Act & Assess
       expect(may(stack, key, decrypt('secretsmanager.us-west-2.amazonaws.com'))).toBe(true);
+      // Only the functions that write secrets encrypt (drill and failover only read values).
       expect(
         may(stack, key, {
           ...decrypt('secretsmanager.us-west-2.amazonaws.com'),
           action: 'kms:GenerateDataKey',
         }),
-      ).toBe(true);
+      ).toBe(key !== 'drill' && key !== 'failover');
       expect(may(stack, key, decrypt('s3.us-west-2.amazonaws.com'))).toBe(false);
       expect(may(stack, key, decrypt())).toBe(false);
       expect(

@@ -39,6 +39,8 @@ export class FakeDatabase {
   public unreachable = false;
   /** Logins never settle (a silent server). */
   public hang = false;
+  /** The server refuses writes (a replica): canWrite answers read-only. */
+  public readOnly = false;
   /** Called at every login attempt, e.g. to advance a fake clock. */
   public onLogin: () => void = () => undefined;
   public openSessions = 0;
@@ -128,6 +130,10 @@ export class FakeDatabase {
       username,
       probe: async () => {
         this.statements.push(`probe as ${username}`);
+      },
+      canWrite: async () => {
+        this.statements.push(`write check as ${username}`);
+        return this.readOnly ? 'read-only' : 'writable';
       },
       setPassword: async (user: string, password: Sensitive<string>) => {
         if (this.failSetPassword) {

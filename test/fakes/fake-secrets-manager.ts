@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   NewSecret,
   PutOptions,
+  RotationRules,
   SecretMetadata,
   SecretPage,
   SecretStore,
@@ -35,6 +36,8 @@ interface FakeSecret {
   readonly tags: Record<string, string>;
   readonly versions: Map<string, FakeVersion>;
   deleted: boolean;
+  /** Rotation as DescribeSecret shows it: absent until configured once. */
+  rotation?: { enabled: boolean; lambdaArn: string; rules: RotationRules };
 }
 
 /** One recorded call: Region, operation, the secret it named. */
@@ -49,6 +52,9 @@ const WRITES = new Set([
   'PutSecretValue',
   'UpdateSecretVersionStage',
   'TagResource',
+  'UntagResource',
+  'RotateSecret',
+  'CancelRotateSecret',
   'DeleteSecret',
 ]);
 
@@ -125,6 +131,7 @@ export class FakeSecretsManager {
       description?: string;
       kmsKeyId?: string;
       arn?: string;
+      rotation?: { lambdaArn: string; rules: RotationRules };
     },
   ): string {
     const arn =
@@ -138,6 +145,7 @@ export class FakeSecretsManager {
       deleted: false,
       ...(input.description === undefined ? {} : { description: input.description }),
       ...(input.kmsKeyId === undefined ? {} : { kmsKeyId: input.kmsKeyId }),
+      ...(input.rotation === undefined ? {} : { rotation: { enabled: true, ...input.rotation } }),
     };
     this.#secrets(region).set(input.name, secret);
     if (input.value !== undefined)
@@ -169,6 +177,12 @@ export class FakeSecretsManager {
   public currentValue(region: string, name: string): string | undefined {
     const secret = this.#find(region, name);
     return [...(secret?.versions.values() ?? [])].find((v) => v.stages.has('AWSCURRENT'))?.value;
+  }
+
+  /** The secret's metadata as DescribeSecret would give it (no call recorded). */
+  public metaOf(region: string, name: string): SecretMetadata | undefined {
+    const secret = this.#find(region, name);
+    return secret === undefined ? undefined : this.#stored(secret);
   }
 
   public tagsOf(region: string, name: string): Record<string, string> | undefined {
@@ -234,7 +248,11 @@ export class FakeSecretsManager {
         [...secret.versions].map(([id, version]) => [id, [...version.stages]]),
       ),
       deleted: secret.deleted,
-      rotationEnabled: true,
+      // As the adapter reads DescribeSecret: a secret never configured for rotation says nothing.
+      rotationEnabled: secret.rotation?.enabled !== false,
+      ...(secret.rotation === undefined
+        ? {}
+        : { rotationLambdaArn: secret.rotation.lambdaArn, rotationRules: secret.rotation.rules }),
       ...(secret.description === undefined ? {} : { description: secret.description }),
       ...(secret.kmsKeyId === undefined ? {} : { kmsKeyId: secret.kmsKeyId }),
       ...(current === undefined ? {} : { currentVersionId: current }),
@@ -341,6 +359,20 @@ export class FakeSecretsManager {
       async remove(secretId) {
         await fake.#enter(region, 'DeleteSecret', secretId);
         require(secretId, 'DeleteSecret').deleted = true;
+      },
+      async untag(secretId, keys) {
+        await fake.#enter(region, 'UntagResource', secretId);
+        const secret = require(secretId, 'UntagResource');
+        for (const key of keys) delete secret.tags[key];
+      },
+      async enableRotation(secretId, lambdaArn, rules) {
+        await fake.#enter(region, 'RotateSecret', secretId);
+        require(secretId, 'RotateSecret').rotation = { enabled: true, lambdaArn, rules };
+      },
+      async cancelRotation(secretId) {
+        await fake.#enter(region, 'CancelRotateSecret', secretId);
+        const secret = require(secretId, 'CancelRotateSecret');
+        if (secret.rotation !== undefined) secret.rotation.enabled = false;
       },
       async list(options = {}): Promise<SecretPage> {
         await fake.#enter(region, 'ListSecrets', undefined);

@@ -42,6 +42,7 @@ import {
   listDefaultRoles,
   type MysqlFlavor,
   probe,
+  readOnlyFlags,
   readSqlMode,
   type Statement,
   safeSqlMode,
@@ -83,6 +84,12 @@ export class MysqlSession implements DbSession {
 
   public async probe(): Promise<void> {
     await this.#run(probe());
+  }
+
+  public async canWrite(): Promise<'writable' | 'read-only'> {
+    const [flags] = await this.#run(readOnlyFlags());
+    const on = (value: unknown): boolean => Number(value) === 1;
+    return on(flags?.read_only) || on(flags?.innodb_read_only) ? 'read-only' : 'writable';
   }
 
   public async setPassword(username: string, password: Sensitive<string>): Promise<void> {

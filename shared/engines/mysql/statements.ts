@@ -102,6 +102,16 @@ export const safeSqlMode = (mode: string): string | undefined => {
 export const setSqlMode = (mode: string): Statement =>
   statement('SET SESSION sql_mode', 'SET SESSION sql_mode = ?', [mode]);
 
+/**
+ * The server's read-only switches: `read_only` (a MySQL or MariaDB read replica; only accounts
+ * with SUPER or READ ONLY ADMIN may write) and `innodb_read_only` (an Aurora MySQL reader).
+ */
+export const readOnlyFlags = (): Statement =>
+  statement(
+    'read the read-only switches',
+    'SELECT @@global.read_only AS read_only, @@global.innodb_read_only AS innodb_read_only',
+  );
+
 /** The trivial query a probe runs. */
 export const probe = (): Statement => statement('SELECT 1', 'SELECT 1');
 

@@ -11,6 +11,9 @@ import { describePrivilegeDifferences, ensureClone, type RunSql } from './clones
 import { errorCode, sanitizedCause } from './driver-error.js';
 import { scramSha256Verifier } from './scram.js';
 
+/** SQLSTATE read_only_sql_transaction: the server takes no writes (it is in recovery). */
+const READ_ONLY_TRANSACTION = '25006';
+
 /** An authenticated pg connection as a DbSession. */
 export class PostgresSession implements DbSession {
   public readonly username: string;
@@ -23,6 +26,24 @@ export class PostgresSession implements DbSession {
 
   public async probe(): Promise<void> {
     await this.#run('probe', 'SELECT 1', []);
+  }
+
+  public async canWrite(): Promise<'writable' | 'read-only'> {
+    // A transaction id is what every write needs, and a server in recovery (a hot standby, a
+    // read replica) refuses to hand one out: SQLSTATE 25006. Rolled back, it writes nothing.
+    // txid_current(): every supported PostgreSQL has it (pg_current_xact_id() from 13 on).
+    await this.#run('begin the write check', 'BEGIN', []);
+    try {
+      await this.#run('start a writing transaction', 'SELECT txid_current()', []);
+      return 'writable';
+    } catch (error) {
+      if (error instanceof StatementFailedError && error.code === READ_ONLY_TRANSACTION) {
+        return 'read-only';
+      }
+      throw error;
+    } finally {
+      await this.#run('end the write check', 'ROLLBACK', []).catch(() => undefined);
+    }
   }
 
   public async setPassword(username: string, password: Sensitive<string>): Promise<void> {

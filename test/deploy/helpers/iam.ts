@@ -12,8 +12,11 @@ import type { Statement } from './cloudformation.js';
 export interface IamRequest {
   readonly action: string;
   readonly resource: string;
-  /** Condition keys present in the request (aws:RequestedRegion, aws:ResourceTag/…, …). */
-  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Condition keys present in the request (aws:RequestedRegion, aws:ResourceTag/…, …); a list
+   * for a multivalued key such as aws:TagKeys.
+   */
+  readonly context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 const asList = (value: unknown): string[] =>
@@ -48,17 +51,33 @@ const OPERATORS: Record<string, Test> = {
 
 const conditionsHold = (
   statement: Statement,
-  context: Readonly<Record<string, string>>,
+  context: Readonly<Record<string, string | readonly string[]>>,
 ): boolean => {
   const lowered = new Map(
     Object.entries(context).map(([key, value]) => [key.toLowerCase(), value]),
   );
-  return Object.entries(statement.Condition ?? {}).every(([operator, block]) => {
+  return Object.entries(statement.Condition ?? {}).every(([qualified, block]) => {
+    // Set operators over a multivalued key: ForAllValues holds when every value (or none) matches.
+    const [set, operator] = qualified.includes(':')
+      ? (qualified.split(':', 2) as [string, string])
+      : [undefined, qualified];
+    if (set !== undefined && set !== 'ForAllValues' && set !== 'ForAnyValue') {
+      throw new Error(`condition set operator ${set} is not supported here`);
+    }
     const ifExists = operator.endsWith('IfExists');
     const test = OPERATORS[ifExists ? operator.slice(0, -'IfExists'.length) : operator];
     if (test === undefined) throw new Error(`condition operator ${operator} is not supported here`);
     return Object.entries(block).every(([key, values]) => {
       const actual = lowered.get(key.toLowerCase());
+      if (set !== undefined) {
+        const all = actual === undefined ? [] : typeof actual === 'string' ? [actual] : actual;
+        return set === 'ForAllValues'
+          ? all.every((value) => test(asList(values), value))
+          : all.some((value) => test(asList(values), value));
+      }
+      if (typeof actual !== 'undefined' && typeof actual !== 'string') {
+        throw new Error(`${key} has several values: use ForAllValues or ForAnyValue`);
+      }
       if (ifExists && actual === undefined) return true;
       return test(asList(values), actual);
     });

@@ -106,6 +106,16 @@ describe('MariaDB login', () => {
     await session?.close();
   });
 
+  it('says a session may write on a server whose read_only is off, and writes nothing to say so', async () => {
+    // Prepare
+    const session = await adminSession();
+    // Act
+    const answer = await session.canWrite();
+    await session.close();
+    // Assess
+    expect(answer).toBe('writable');
+  });
+
   it('resolves undefined for a wrong password and for an unknown user', async () => {
     // Prepare
     const user = uniqueName('login');

@@ -6,7 +6,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
 import { startPostgresReplica } from '#local-cloud/databases/postgres-replica.js';
-import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
+import type {
+  RunningDatabase,
+  RunningDatabaseInfo,
+} from '#local-cloud/databases/running-database.js';
+import { postgresEngine } from '#shared/engines/postgres/engine.js';
+import { Sensitive } from '#shared/sensitive.js';
 import {
   adminPg,
   createPgUser,
@@ -119,5 +124,24 @@ describe('startPostgresReplica', () => {
     // Assess
     expect(await eventually(() => logsIn(replica, username, second))).toBe(true);
     expect(await logsIn(replica, username, first)).toBe(false);
+  });
+
+  it('is read-only to a session of the engine, and the primary writable (canWrite)', async () => {
+    // Prepare
+    const login = (server: RunningDatabaseInfo) =>
+      postgresEngine.login(
+        { host: server.host, port: server.port, database: 'postgres', tls: 'require' },
+        { username: server.adminUser, password: new Sensitive(server.adminPassword) },
+        { connectTimeoutMs: 5_000, caBundle: server.caCertPem },
+      );
+    const onReplica = await login(replica);
+    const onPrimary = await login(postgresServer());
+    // Act
+    const answers = [await onReplica?.canWrite(), await onPrimary?.canWrite()];
+    // Assess: the session stays usable after the refused transaction id.
+    await expect(onReplica?.probe()).resolves.toBeUndefined();
+    await onReplica?.close();
+    await onPrimary?.close();
+    expect(answers).toEqual(['read-only', 'writable']);
   });
 });

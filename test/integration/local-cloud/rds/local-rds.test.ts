@@ -3,8 +3,12 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  InvalidDBClusterStateFault,
   InvalidDBInstanceStateFault,
+  InvalidGlobalClusterStateFault,
   PromoteReadReplicaCommand,
+  PromoteReadReplicaDBClusterCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +23,7 @@ const SOURCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:orders`;
 let cloud: LocalCloud;
 let rds: LocalRds;
 const promoted: LocalRdsInstance[] = [];
+const promotions: string[] = [];
 const client = (region?: string) =>
   new RDSClient({
     region: region ?? 'us-east-1',
@@ -52,6 +57,10 @@ beforeAll(async () => {
         host: '127.0.0.2',
         port: 6432,
         readReplicaOf: SOURCE_ARN,
+        replicaLagSeconds: async () => 3,
+        promote: async () => {
+          promotions.push('orders-dr');
+        },
       },
       {
         region: 'us-east-1',
@@ -80,6 +89,22 @@ beforeAll(async () => {
         port: 5432,
         globalClusterIdentifier: 'g1',
         replicationSourceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:aurora`,
+        replicaLagSeconds: 1.5,
+      },
+      {
+        region: 'us-east-1',
+        identifier: 'reports',
+        engine: 'aurora-mysql',
+        host: 'reports.cluster',
+        port: 3306,
+      },
+      {
+        region: 'us-west-2',
+        identifier: 'reports-west',
+        engine: 'aurora-mysql',
+        host: 'reports-west.cluster',
+        port: 3306,
+        replicationSourceArn: `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:reports`,
       },
     ],
     onPromote: (instance) => {
@@ -192,27 +217,152 @@ describe('local RDS through @aws-sdk/client-rds', () => {
     expect(none).toBeUndefined();
   });
 
-  it('promotes a read replica to a standalone instance and calls onPromote', async () => {
+  it('promotes a read replica as RDS does: modifying, rebooting, then available on its own', async () => {
+    // Prepare
+    const describe = async () =>
+      (
+        await client('eu-west-1').send(
+          new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-dr' }),
+        )
+      ).DBInstances?.[0];
+    const lagBefore = await rds.metric({
+      region: 'eu-west-1',
+      namespace: 'AWS/RDS',
+      metricName: 'ReplicaLag',
+      dimensions: { DBInstanceIdentifier: 'orders-dr' },
+    });
+    rds.setPromotionDelay(200);
+
     // Act
     const output = await client('eu-west-1').send(
       new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-dr' }),
     );
-    const again = client('eu-west-1').send(
-      new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-dr' }),
-    );
+    const during = await describe();
+    const again = await client('eu-west-1')
+      .send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders-dr' }))
+      .catch((error: unknown) => error);
+    await rds.settled();
+    const after = await describe();
+    rds.setPromotionDelay(0);
+
     // Assess
-    expect(output.DBInstance?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(output.DBInstance?.DBInstanceStatus).toBe('modifying');
+    expect(during).toMatchObject({
+      DBInstanceStatus: 'modifying',
+      ReadReplicaSourceDBInstanceIdentifier: SOURCE_ARN,
+    });
+    expect(again).toBeInstanceOf(InvalidDBInstanceStateFault);
+    expect(promotions).toEqual(['orders-dr']);
+    expect(after?.DBInstanceStatus).toBe('available');
+    expect(after?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     expect(promoted.map((i) => i.identifier)).toEqual(['orders-dr']);
-    await expect(again).rejects.toBeInstanceOf(InvalidDBInstanceStateFault);
     const source = await client('us-east-1').send(
       new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders' }),
     );
     expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers).toEqual(['orders-ro']);
+    expect(lagBefore).toBe(3);
+    const lagAfter = await rds.metric({
+      region: 'eu-west-1',
+      namespace: 'AWS/RDS',
+      metricName: 'ReplicaLag',
+      dimensions: { DBInstanceIdentifier: 'orders-dr' },
+    });
+    expect(lagAfter).toBeUndefined();
     expect(
       cloud.requestLog
         .entries()
         .some((e) => e.service === 'rds' && e.operation === 'PromoteReadReplica'),
     ).toBe(true);
+  });
+
+  it('refuses to promote an instance that is not a replica', async () => {
+    // Act
+    const outcome = client('us-east-1').send(
+      new PromoteReadReplicaCommand({ DBInstanceIdentifier: 'orders' }),
+    );
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(InvalidDBInstanceStateFault);
+  });
+
+  it('reports the status an outage sets', async () => {
+    // Prepare
+    rds.setInstanceStatus('us-east-1', 'orders-ro', 'storage-full');
+    // Act
+    const output = await client('us-east-1').send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'orders-ro' }),
+    );
+    rds.setInstanceStatus('us-east-1', 'orders-ro', 'available');
+    // Assess
+    expect(output.DBInstances?.[0]?.DBInstanceStatus).toBe('storage-full');
+  });
+
+  it('fails a global database over to its secondary, which then writes', async () => {
+    // Prepare
+    rds.setPromotionDelay(100);
+    const secondary = `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:aurora-eu`;
+    const lag = await rds.metric({
+      region: 'eu-west-1',
+      namespace: 'AWS/RDS',
+      metricName: 'AuroraGlobalDBReplicationLag',
+      dimensions: { DBClusterIdentifier: 'aurora-eu' },
+    });
+
+    // Act
+    const output = await client('eu-west-1').send(
+      new FailoverGlobalClusterCommand({
+        GlobalClusterIdentifier: 'g1',
+        TargetDbClusterIdentifier: secondary,
+        AllowDataLoss: true,
+      }),
+    );
+    const twice = await client('eu-west-1')
+      .send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: 'g1',
+          TargetDbClusterIdentifier: secondary,
+          AllowDataLoss: true,
+        }),
+      )
+      .catch((error: unknown) => error);
+    await rds.settled();
+    rds.setPromotionDelay(0);
+    const after = await client('eu-west-1').send(new DescribeGlobalClustersCommand({}));
+
+    // Assess
+    expect(lag).toBe(1500);
+    expect(output.GlobalCluster).toMatchObject({
+      Status: 'failing-over',
+      FailoverState: { ToDbClusterArn: secondary, IsDataLossAllowed: true },
+    });
+    expect(twice).toBeInstanceOf(InvalidGlobalClusterStateFault);
+    expect(after.GlobalClusters?.[0]?.Status).toBe('available');
+    expect(after.GlobalClusters?.[0]?.FailoverState).toBeUndefined();
+    expect(after.GlobalClusters?.[0]?.GlobalClusterMembers).toEqual([
+      expect.objectContaining({
+        DBClusterArn: `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:aurora`,
+        IsWriter: false,
+      }),
+      expect.objectContaining({ DBClusterArn: secondary, IsWriter: true }),
+    ]);
+  });
+
+  it('promotes a cross-Region cluster replica, and refuses a global member', async () => {
+    // Act
+    const refused = await client('eu-west-1')
+      .send(new PromoteReadReplicaDBClusterCommand({ DBClusterIdentifier: 'aurora-eu' }))
+      .catch((error: unknown) => error);
+    const output = await client('us-west-2').send(
+      new PromoteReadReplicaDBClusterCommand({ DBClusterIdentifier: 'reports-west' }),
+    );
+    await rds.settled();
+    const after = await client('us-west-2').send(
+      new DescribeDBClustersCommand({ DBClusterIdentifier: 'reports-west' }),
+    );
+    // Assess
+    expect(refused).toBeInstanceOf(InvalidDBClusterStateFault);
+    expect(output.DBCluster?.Status).toBe('promoting');
+    expect(after.DBClusters?.[0]?.Status).toBe('available');
+    expect(after.DBClusters?.[0]?.ReplicationSourceIdentifier).toBeUndefined();
   });
 
   it('answers an injected throttle in RDS XML that the SDK parses', async () => {

@@ -305,3 +305,27 @@ describe('TokenBucket', () => {
     expect(times).toEqual([0, 0, 200, 400, 600, 800]);
   });
 });
+
+describe('reconcile and failed-over secrets', () => {
+  it('reports a failed-over target as such, writes nothing to it and counts no failure', async () => {
+    // Prepare
+    const [arn] = await seedReplicated(1);
+    const tags = fake.tagsOf('eu-west-1', 'app-000') ?? {};
+    tags['rotasync:failed-over-from'] = arn ?? '';
+    delete tags['rotasync:source-arn'];
+    fake.change(SOURCE_REGION, 'app-000', dbSecret('app-000', 'changed'));
+    const before = fake.currentValue('eu-west-1', 'app-000');
+    // Act
+    const report = await reconcile(SOURCE_REGION, {}, deps);
+    // Assess
+    expect(report.drift).toContainEqual({
+      secret: arn,
+      region: 'eu-west-1',
+      reason: 'failed-over',
+      repaired: false,
+    });
+    expect(report.failed).toBe(0);
+    expect(fake.currentValue('eu-west-1', 'app-000')).toBe(before);
+    expect(fake.currentValue('us-west-2', 'app-000')).toContain('changed');
+  });
+});

@@ -7,10 +7,14 @@ const endpoint = { host: 'replica.example', port: 5432 };
 describe('lazyRdsDirectory', () => {
   it('loads the adapter on the first call only, then forwards every call to it', async () => {
     // Prepare
-    const directory: RdsDirectory = {
+    const directory = {
       endpointOf: vi.fn(async () => undefined),
       findReplicaEndpoint: vi.fn(async () => endpoint),
-    };
+      findByEndpoint: vi.fn(async () => undefined),
+      refresh: vi.fn(async () => undefined),
+      replicaLagSeconds: vi.fn(async () => undefined),
+      promote: vi.fn(async () => undefined),
+    } as unknown as RdsDirectory;
     const load = vi.fn(async () => directory);
     const rds = lazyRdsDirectory(load);
     expect(load).not.toHaveBeenCalled();

@@ -1,5 +1,6 @@
 import {
   BatchGetSecretValueCommand,
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -8,7 +9,9 @@ import {
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
+  RotateSecretCommand,
   SecretsManagerClient,
+  UntagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -422,5 +425,71 @@ describe('secretsManagerStores: one store per Region', () => {
     });
     const second = sm.commandCalls(ListSecretsCommand)[1]?.args[0].input;
     expect(second).toEqual({ MaxResults: 100 });
+  });
+});
+
+describe('SecretsManagerStore: the calls of disaster recovery', () => {
+  it('reads the rotation function and schedule, and a never-rotated secret as having none', async () => {
+    // Prepare
+    sm.on(DescribeSecretCommand, { SecretId: 'rotating' }).resolves({
+      ARN,
+      Name: 'rotating',
+      RotationEnabled: true,
+      RotationLambdaARN: 'arn:aws:lambda:eu-west-1:123456789012:function:rotasync-prod-rotate',
+      RotationRules: { ScheduleExpression: 'rate(7 days)', Duration: '2h' },
+    });
+    sm.on(DescribeSecretCommand, { SecretId: 'plain' }).resolves({ ARN, Name: 'plain' });
+    // Act
+    const rotating = await store.describe('rotating');
+    const plain = await store.describe('plain');
+    // Assess
+    expect(rotating).toMatchObject({
+      rotationEnabled: true,
+      rotationLambdaArn: 'arn:aws:lambda:eu-west-1:123456789012:function:rotasync-prod-rotate',
+      rotationRules: { scheduleExpression: 'rate(7 days)', duration: '2h' },
+    });
+    expect(plain?.rotationLambdaArn).toBeUndefined();
+    expect(plain?.rotationRules).toBeUndefined();
+  });
+
+  it('turns rotation on without rotating now, sending a schedule or a day count, never both', async () => {
+    // Prepare
+    sm.on(RotateSecretCommand).resolves({ ARN });
+    const lambda = 'arn:aws:lambda:eu-west-1:123456789012:function:rotasync-prod-rotate';
+    // Act
+    await store.enableRotation('app', lambda, {
+      scheduleExpression: 'rate(30 days)',
+      automaticallyAfterDays: 30,
+      duration: '3h',
+    });
+    await store.enableRotation('app', lambda, { automaticallyAfterDays: 14 });
+    // Assess
+    expect(sm).toHaveReceivedNthCommandWith(RotateSecretCommand, 1, {
+      SecretId: 'app',
+      RotationLambdaARN: lambda,
+      RotationRules: { ScheduleExpression: 'rate(30 days)', Duration: '3h' },
+      RotateImmediately: false,
+    });
+    expect(sm).toHaveReceivedNthCommandWith(RotateSecretCommand, 2, {
+      SecretId: 'app',
+      RotationLambdaARN: lambda,
+      RotationRules: { AutomaticallyAfterDays: 14 },
+      RotateImmediately: false,
+    });
+  });
+
+  it('removes tags and turns rotation off', async () => {
+    // Prepare
+    sm.on(UntagResourceCommand).resolves({});
+    sm.on(CancelRotateSecretCommand).resolves({ ARN });
+    // Act
+    await store.untag('app', ['rotasync:source-arn', 'rotasync:source-version']);
+    await store.cancelRotation('app');
+    // Assess
+    expect(sm).toHaveReceivedCommandWith(UntagResourceCommand, {
+      SecretId: 'app',
+      TagKeys: ['rotasync:source-arn', 'rotasync:source-version'],
+    });
+    expect(sm).toHaveReceivedCommandWith(CancelRotateSecretCommand, { SecretId: 'app' });
   });
 });

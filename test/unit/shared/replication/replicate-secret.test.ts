@@ -500,3 +500,88 @@ describe('replicateSecret: deletion', () => {
     expect(fake.exists('us-west-2', 'app')).toBe(false);
   });
 });
+
+describe('replicateSecret: failed-over secrets', () => {
+  const failOver = (region: string, sourceArn: string, keepReplicaTags: boolean): void => {
+    const tags = fake.tagsOf(region, 'app') ?? {};
+    tags['rotasync:failed-over-from'] = sourceArn;
+    tags['rotasync:failed-over-at'] = '2026-01-02T00:00:00.000Z';
+    if (!keepReplicaTags) {
+      delete tags['rotasync:source-arn'];
+      delete tags['rotasync:source-version'];
+      delete tags['rotasync:source-version-date'];
+    }
+  };
+
+  it('never overwrites a failed-over secret and reports it as its own status, not a failure', async () => {
+    // Prepare
+    const arn = fake.seed(SOURCE_REGION, {
+      name: 'app',
+      value: dbSecret('app', 'pw-1'),
+      tags: { 'rotasync:replicate-to': TARGETS },
+    });
+    await replicateSecret({ secretId: arn, sourceRegion: SOURCE_REGION }, deps);
+    failOver('eu-west-1', arn, false);
+    // Interrupted between tagging and untagging: both kinds of tags.
+    failOver('us-west-2', arn, true);
+    const before = {
+      eu: fake.currentValue('eu-west-1', 'app'),
+      us: fake.currentValue('us-west-2', 'app'),
+    };
+    fake.change(SOURCE_REGION, 'app', dbSecret('app', 'pw-2'));
+    const writesBefore = fake.writes().length;
+    // Act
+    const report = await replicateSecret({ secretId: arn, sourceRegion: SOURCE_REGION }, deps);
+    // Assess
+    expect(report.regions).toEqual([
+      { region: 'eu-west-1', status: 'failed-over' },
+      { region: 'us-west-2', status: 'failed-over' },
+    ]);
+    expect(fake.currentValue('eu-west-1', 'app')).toBe(before.eu);
+    expect(fake.currentValue('us-west-2', 'app')).toBe(before.us);
+    expect(fake.writes()).toHaveLength(writesBefore);
+  });
+
+  it('never deletes a failed-over secret', async () => {
+    // Prepare
+    const arn = fake.seed(SOURCE_REGION, {
+      name: 'app',
+      value: dbSecret('app', 'pw'),
+      tags: { 'rotasync:replicate-to': 'eu-west-1' },
+    });
+    await replicateSecret({ secretId: arn, sourceRegion: SOURCE_REGION }, deps);
+    failOver('eu-west-1', arn, false);
+    fake.markDeleted(SOURCE_REGION, 'app');
+    deps = { ...deps, config: config({ replicateDeletes: true }) };
+    // Act
+    const report = await replicateSecret(
+      { secretId: arn, sourceRegion: SOURCE_REGION, kind: 'deleted' },
+      deps,
+    );
+    // Assess
+    expect(report.regions).toEqual([{ region: 'eu-west-1', status: 'failed-over' }]);
+    expect(fake.exists('eu-west-1', 'app')).toBe(true);
+  });
+
+  it("does not copy a source's own failed-over tags onto its replicas", async () => {
+    // Prepare: a secret failed over to us-east-1 once, now a source replicating to eu-west-1.
+    const arn = fake.seed(SOURCE_REGION, {
+      name: 'app',
+      value: dbSecret('app', 'pw'),
+      tags: {
+        'rotasync:replicate-to': 'eu-west-1',
+        'rotasync:failed-over-from':
+          'arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-abcdef',
+        'rotasync:failed-over-at': '2026-01-02T00:00:00.000Z',
+        'rotasync:failed-over-version': 'v1',
+        'rotasync:failed-over-source-version': 'v0',
+      },
+    });
+    // Act
+    await replicateSecret({ secretId: arn, sourceRegion: SOURCE_REGION }, deps);
+    // Assess
+    const tags = fake.tagsOf('eu-west-1', 'app') ?? {};
+    expect(Object.keys(tags).filter((key) => key.startsWith('rotasync:failed-over'))).toEqual([]);
+    expect(tags['rotasync:source-arn']).toBe(arn);
+  });
+});

@@ -69,14 +69,53 @@ describe('testSecret', () => {
     await expect(run).rejects.toBeInstanceOf(DatabaseUnreachableError);
   });
 
-  it('fails with VersionNotPendingError when the token holds no value', async () => {
-    // Prepare
+  it('fails with VersionNotPendingError when the token holds no value and is not AWSPENDING', async () => {
+    // Prepare: a token with no value that DescribeSecret does not show staged AWSPENDING.
+    // (Staged AWSPENDING without a value, it is the service's configuration test: see below.)
     const database = new FakeDatabase({ app: NEW_PASSWORD });
     const { request, deps } = await setup(database, false);
+    const { [TOKEN]: _registered, ...others } = request.metadata.versions;
     // Act
-    const run = testSecret(request, deps);
+    const run = testSecret(
+      { ...request, metadata: { ...request.metadata, versions: others } },
+      deps,
+    );
     // Assess
     await expect(run).rejects.toBeInstanceOf(VersionNotPendingError);
     expect(database.logins).toEqual([]);
+  });
+});
+
+describe('testSecret as the service tests a configuration (RotateImmediately=false)', () => {
+  /** RotateSecret registered the token as AWSPENDING without a value, then invoked testSecret. */
+  const configurationTest = async (database: FakeDatabase) => {
+    const store = rotatingStore();
+    store.addVersion(SECRET_ID, TOKEN, undefined, [Stage.Pending]);
+    const request = {
+      event: rotationEvent('testSecret'),
+      metadata: await store.metadataOf(SECRET_ID),
+      deadline: plentyOfTime,
+    };
+    return testSecret(request, depsWith(store, database));
+  };
+
+  it('logs in with AWSCURRENT when the AWSPENDING version holds no value', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: CURRENT_PASSWORD });
+    // Act
+    await configurationTest(database);
+    // Assess
+    expect(database.logins.map((l) => [l.password, l.accepted])).toEqual([
+      [CURRENT_PASSWORD, true],
+    ]);
+  });
+
+  it('fails when AWSCURRENT no longer logs in', async () => {
+    // Prepare
+    const database = new FakeDatabase({ app: NEW_PASSWORD });
+    // Act
+    const run = configurationTest(database);
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(LoginRejectedError);
   });
 });

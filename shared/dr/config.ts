@@ -1,0 +1,36 @@
+/**
+ * The disaster-recovery functions' environment, read once at cold start; a bad setting fails
+ * the function's init (ConfigurationError naming the variable).
+ */
+import type { RotationRules } from '#shared/aws/secret-store.js';
+import type { ConnectOptions } from '#shared/engines/engine.js';
+import { type Env, readCaBundle, readInteger, realFiles } from '#shared/env.js';
+import { ConfigurationError } from '#shared/errors.js';
+import { REGION_PATTERN } from '#shared/replication/config.js';
+
+/** AWS_REGION: the Region the function acts in. */
+export const readRegion = (env: Env): string => {
+  const region = env.AWS_REGION ?? '';
+  if (!REGION_PATTERN.test(region)) throw new ConfigurationError('AWS_REGION must name a Region');
+  return region;
+};
+
+/**
+ * How the functions that log in connect: ROTASYNC_CONNECT_TIMEOUT_MS (default 5000) and the CA
+ * bundle ROTASYNC_CA_BUNDLE names (default the Lambda runtime's, with the RDS authorities).
+ */
+export const readConnectOptions = (env: Env): ConnectOptions => ({
+  connectTimeoutMs: readInteger(env, 'ROTASYNC_CONNECT_TIMEOUT_MS', 5000, 100, 900_000),
+  caBundle: readCaBundle(env, realFiles),
+});
+
+/** ROTASYNC_FAILOVER_ROTATION_SCHEDULE: `rate(...)` or `cron(...)` (default `rate(30 days)`). */
+export const readDefaultRotationRules = (env: Env): RotationRules => {
+  const expression = env.ROTASYNC_FAILOVER_ROTATION_SCHEDULE?.trim() || 'rate(30 days)';
+  if (!/^(rate|cron)\(.+\)$/.test(expression)) {
+    throw new ConfigurationError(
+      'ROTASYNC_FAILOVER_ROTATION_SCHEDULE must be a rate(...) or cron(...) expression',
+    );
+  }
+  return { scheduleExpression: expression };
+};
