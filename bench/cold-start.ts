@@ -11,7 +11,7 @@
  * NODE_OPTIONS has --enable-source-maps.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +149,8 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
 
     const packages: PackageSize[] = [];
     const taskRoots = new Map<string, string>();
-    for (const functionName of ['rotate', 'replicate', 'reconcile']) {
+    const zips = readdirSync(packageDir).filter((file) => file.endsWith('.zip'));
+    for (const functionName of zips.map((file) => file.slice(0, -'.zip'.length))) {
       const zip = join(packageDir, `${functionName}.zip`);
       const taskRoot = join(dir, 'task', functionName);
       const entries = extractZip(zip, taskRoot);

@@ -13,7 +13,7 @@ import { extractZip } from '#deploy/read-zip.js';
 import { serverlessArguments } from '#deploy/stacks.js';
 import { TEST_STACKS } from './helpers/stacks.js';
 
-const FUNCTIONS = ['rotate', 'replicate', 'reconcile'] as const;
+const FUNCTIONS = ['rotate', 'replicate', 'reconcile', 'drill', 'failover', 'failback'] as const;
 const scratch = mkdtempSync(join(tmpdir(), 'rotasync-bundles-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -82,6 +82,7 @@ describe('the packaged bundles', () => {
             AWS_ACCESS_KEY_ID: 'x',
             AWS_SECRET_ACCESS_KEY: 'y',
             ROTASYNC_REPLICATED_SECRET_PREFIX: 'example/db/',
+            ROTASYNC_ROTATE_FUNCTION_NAME: 'rotasync-example-rotate',
           },
           timeoutMs: 60_000,
         },
