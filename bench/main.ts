@@ -12,7 +12,7 @@
  *                              about two minutes more)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import mysql from 'mysql2/promise';
@@ -356,11 +356,19 @@ const main = async (): Promise<void> => {
     );
   }
   const sections = asked.length === 0 ? SECTIONS : (asked as Section[]);
-  console.log(`Rotasync benchmarks (Node ${process.version}; sections: ${sections.join(', ')})`);
+  // The machine may be shared: its load says how far the timings are from an idle one.
+  const load = (): string =>
+    loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ');
+  console.log(
+    `Rotasync benchmarks (Node ${process.version}; ${cpus().length} CPUs; load average ${load()}; sections: ${sections.join(', ')})`,
+  );
   for (const section of sections) {
     const started = performance.now();
     await RUNNERS[section]();
-    console.log(`(${section}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(`(${section}: ${seconds} s; load average ${load()})`);
   }
 };
 
