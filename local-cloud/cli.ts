@@ -82,6 +82,10 @@ export const runCli = async (
     `  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url ${cloud.endpoint} secretsmanager list-secrets`,
   );
   console.log(`  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${cloud.endpoint}`);
+  console.log(`  export AWS_ENDPOINT_URL_LAMBDA=${cloud.endpoint}   # Lambda's Invoke API`);
+  console.log(
+    `  npx rotasync status --endpoint ${cloud.endpoint} --stage local --region us-east-1`,
+  );
   console.log('Functions (from serverless.yml), for --rotation-lambda-arn and by hand:');
   for (const fn of stack.project.functions) {
     console.log(`  ${fn.key.padEnd(10)} ${stack.functionArn(fn.key)}`);

@@ -8,7 +8,8 @@
  * Anything on the host can reach a loopback port, web pages included, so two checks come before
  * a request is even read: its Host header must name a loopback address (a page that rebinds its
  * own DNS name to 127.0.0.1 still sends that name as Host), and its body may not exceed
- * {@link MAX_REQUEST_BODY_BYTES}, counted while it streams in, so a huge body is never buffered.
+ * {@link MAX_REQUEST_BODY_BYTES} (or the service's own `requestLimit`: Lambda takes 6 MB
+ * payloads), counted while it streams in, so a huge body is never buffered.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -152,7 +153,10 @@ const refuse = (
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const isLoggedService = (service: string): service is RequestLogEntry['service'] =>
-  service === 'secretsmanager' || service === 'rds' || service === 'monitoring';
+  service === 'secretsmanager' ||
+  service === 'rds' ||
+  service === 'monitoring' ||
+  service === 'lambda';
 
 /** Starts listening on 127.0.0.1 (`port` 0 picks a free one). */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
@@ -179,9 +183,22 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         startedAt,
       });
     };
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    // An own property only: a scope naming `constructor` or `__proto__` is no service.
+    const service =
+      scope === undefined || !Object.hasOwn(options.services, scope.service)
+        ? undefined
+        : options.services[scope.service];
+    // A REST service (Lambda) names its operation and resource in the method and path.
+    const named = service?.identify?.({ method, path });
     const refused = (code: string, status: number, message: string): void => {
       refuse(req, res, jsonError(code, status, message));
-      record({ operation: operationOf(req, Buffer.alloc(0)), secretId: undefined, outcome: code });
+      record({
+        operation: named?.operation ?? operationOf(req, Buffer.alloc(0)),
+        secretId: named?.resource,
+        outcome: code,
+      });
     };
     if (!isLoopbackHost(req.headers.host)) {
       refused(
@@ -191,24 +208,20 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       );
       return;
     }
-    const read = await readBody(req, MAX_REQUEST_BODY_BYTES);
+    const limit = service?.requestLimit ?? {
+      bytes: MAX_REQUEST_BODY_BYTES,
+      code: 'RequestEntityTooLargeException',
+    };
+    const read = await readBody(req, limit.bytes);
     if (read === 'too-large') {
-      refused(
-        'RequestEntityTooLargeException',
-        413,
-        `The request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes.`,
-      );
+      refused(limit.code, 413, `The request body exceeds ${limit.bytes} bytes.`);
       return;
     }
     const body = read;
-    const operation = operationOf(req, body);
+    const operation = named?.operation ?? operationOf(req, body);
+    const resource = named === undefined ? secretIdOf(body) : named.resource;
     let answer: { status: number; headers: Readonly<Record<string, string>>; body: string };
     let logged: Pick<ServiceResponse, 'operation' | 'secretId' | 'outcome'>;
-    // An own property only: a scope naming `constructor` or `__proto__` is no service.
-    const service =
-      scope === undefined || !Object.hasOwn(options.services, scope.service)
-        ? undefined
-        : options.services[scope.service];
     if (scope === undefined || service === undefined || !REGION_NAME.test(scope.region)) {
       const [code, message] =
         scope === undefined
@@ -220,7 +233,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
             ? ['UnknownServiceException', `The local cloud has no service named ${scope.service}.`]
             : ['InvalidSignatureException', 'Credential should be scoped to a valid Region.'];
       answer = jsonError(code, 400, message);
-      logged = { operation, secretId: secretIdOf(body), outcome: code };
+      logged = { operation, secretId: resource, outcome: code };
     } else {
       const decision = options.faults.decide(operation, scope.region);
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
@@ -229,11 +242,13 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         answer =
           service.faultResponse?.({ ...fault, operation }) ??
           jsonError(fault.code, fault.status, fault.message);
-        logged = { operation, secretId: secretIdOf(body), outcome: fault.code };
+        logged = { operation, secretId: resource, outcome: fault.code };
       } else {
         const response = await service.handle({
           region: scope.region,
           accountId: options.accountId,
+          method,
+          path,
           headers: req.headers,
           body,
         });

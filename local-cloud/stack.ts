@@ -18,6 +18,7 @@ import type { EventPattern } from './events/pattern.js';
 import { startLocalCloud } from './index.js';
 import { createMetricLog, type MetricLog } from './lambda/emf.js';
 import { FunctionHost } from './lambda/function-host.js';
+import { createLocalLambda, type LocalLambda } from './lambda/lambda-api.js';
 import { readServerlessProject, type ServerlessProject } from './lambda/serverless-config.js';
 import type { LocalCloud, ServiceHandler } from './types.js';
 
@@ -81,6 +82,8 @@ export interface LocalEvents {
 export interface LocalStack {
   readonly cloud: LocalCloud;
   readonly functions: FunctionHost;
+  /** Lambda's Invoke and GetFunctionConfiguration API for the functions, on the same endpoint. */
+  readonly lambda: LocalLambda;
   readonly project: ServerlessProject;
   /** The primary Region. */
   readonly region: string;
@@ -136,10 +139,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const region = options.region ?? 'us-east-1';
   const regions = [region, ...(options.recoveryRegions ?? []).filter((r) => r !== region)];
   let functions: FunctionHost | undefined;
+  // Lambda's own API for the same functions: Invoke and GetFunctionConfiguration over HTTP.
+  const lambda = createLocalLambda({
+    host: () => functions,
+    projectRoot: PROJECT_ROOT,
+    ...(options.onFunctionOutput
+      ? { onAsyncFailure: (line: string) => options.onFunctionOutput?.('lambda', line) }
+      : {}),
+  });
   const cloud = await startLocalCloud({
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.extraServices ? { extraServices: options.extraServices } : {}),
+    extraServices: { lambda, ...options.extraServices },
     invokeFunction: async (arn, payload, invokeRegion) => {
       if (!functions) throw new Error('the local functions are not started');
       await functions.invoke(arn, payload, invokeRegion);
@@ -159,6 +170,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoint,
     AWS_ENDPOINT_URL_RDS: cloud.endpoint,
     AWS_ENDPOINT_URL_CLOUDWATCH: cloud.endpoint,
+    AWS_ENDPOINT_URL_LAMBDA: cloud.endpoint,
   };
   const metrics = createMetricLog();
   const onOutput = options.onFunctionOutput;
@@ -195,6 +207,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   return {
     cloud,
     functions: host,
+    lambda,
     project,
     region,
     regions,

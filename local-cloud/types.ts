@@ -6,7 +6,7 @@
 /** One request as the request log keeps it: never a secret value. */
 export interface RequestLogEntry {
   /** The AWS service the request was for, by its SigV4 name (`monitoring` is CloudWatch). */
-  readonly service: 'secretsmanager' | 'rds' | 'monitoring';
+  readonly service: 'secretsmanager' | 'rds' | 'monitoring' | 'lambda';
   /** The API operation, e.g. `GetSecretValue`. */
   readonly operation: string;
   /** The Region from the request's SigV4 credential scope. */
@@ -16,7 +16,10 @@ export interface RequestLogEntry {
    * principal in CloudTrail); each local function signs with `local-<function key>`.
    */
   readonly caller: string | undefined;
-  /** The secret the request named (SecretId or Name as sent), when it named one. */
+  /**
+   * The secret the request named (SecretId or Name as sent), when it named one; for RDS and
+   * Lambda, the database or function named.
+   */
   readonly secretId: string | undefined;
   /** `ok`, or the error code returned (`ResourceNotFoundException`, `ThrottlingException`, ...). */
   readonly outcome: string;
@@ -178,6 +181,9 @@ export interface LocalCloud {
 export interface ServiceRequest {
   readonly region: string;
   readonly accountId: string;
+  /** The HTTP method and the request target (path and query), for REST protocols (Lambda). */
+  readonly method: string;
+  readonly path: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
 }
@@ -200,6 +206,19 @@ export interface ServiceHandler {
    * Optional: the service's own error shape for an injected fault (e.g. XML for RDS). Without it
    * the server answers JSON `{"__type": code, "message": ...}` with `x-amzn-ErrorType`.
    */
+  /**
+   * Optional: the operation and resource a request names, for a REST protocol whose operation is
+   * in the method and path (Lambda). Without it the server reads `X-Amz-Target` or `Action`.
+   */
+  identify?(request: { readonly method: string; readonly path: string }): {
+    readonly operation: string;
+    readonly resource: string | undefined;
+  };
+  /**
+   * Optional: the largest request body the service reads (default 1 MiB, see server.ts) and the
+   * error code a larger one is refused with (Lambda takes payloads of up to 6 MB).
+   */
+  readonly requestLimit?: { readonly bytes: number; readonly code: string };
   faultResponse?(fault: { code: string; status: number; message: string; operation: string }): {
     readonly status: number;
     readonly headers: Readonly<Record<string, string>>;

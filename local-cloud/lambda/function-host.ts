@@ -9,7 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FunctionInvoker } from '#local-cloud/types.js';
-import type { InvocationReply, InvocationRequest } from './protocol.js';
+import type { InvocationError, InvocationReply, InvocationRequest } from './protocol.js';
 import type { LocalFunction, ServerlessProject } from './serverless-config.js';
 
 export interface FunctionHostOptions {
@@ -35,6 +35,29 @@ export class FunctionError extends Error {
   }
 }
 
+/** Per-invocation details beyond the payload (the Invoke API's headers). */
+export interface InvocationOptions {
+  /** The caller's ClientContext (decoded JSON), passed as `context.clientContext`. */
+  readonly clientContext?: unknown;
+}
+
+/** How one invocation ended, with what the function printed meanwhile (its tail). */
+export type InvocationResult =
+  | {
+      readonly ok: true;
+      readonly requestId: string;
+      readonly payload: unknown;
+      readonly log: string;
+      readonly durationMs: number;
+    }
+  | {
+      readonly ok: false;
+      readonly requestId: string;
+      readonly error: InvocationError;
+      readonly log: string;
+      readonly durationMs: number;
+    };
+
 interface Container {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
@@ -49,6 +72,7 @@ export class FunctionHost {
   readonly #options: FunctionHostOptions;
   readonly #pools = new Map<string, Container[]>();
   readonly #waiters = new Map<string, (() => void)[]>();
+  #stopped = false;
 
   public constructor(options: FunctionHostOptions) {
     this.#options = options;
@@ -70,12 +94,55 @@ export class FunctionHost {
     return `arn:aws:lambda:${region}:${this.#options.accountId}:function:${fn.lambdaName}`;
   }
 
+  /** Every function of the project (the same set in every Region). */
+  public get functions(): readonly LocalFunction[] {
+    return this.#options.project.functions;
+  }
+
   /** Invokes synchronously (RequestResponse); rejects with FunctionError when the function fails. */
   public async invoke(arnOrName: string, payload: unknown, region: string): Promise<unknown> {
     const fn = this.functionFor(arnOrName);
-    const container = await this.#acquire(fn, region);
+    const result = await this.run(fn, payload, region);
+    if (result.ok) return result.payload;
+    throw new FunctionError(fn.key, result.error.name, result.error.message);
+  }
+
+  /**
+   * Runs one invocation and reports how it ended, never rejecting for the function's own failure
+   * (an error, a failed init, a timeout): what the Invoke API needs to answer as Lambda does.
+   */
+  public async run(
+    fn: LocalFunction,
+    payload: unknown,
+    region: string,
+    options: InvocationOptions = {},
+  ): Promise<InvocationResult> {
+    const requestId = randomUUID();
+    const started = Date.now();
+    let container: Container;
     try {
-      return await this.#run(fn, container, payload, region);
+      // After stop() no environment starts again (a late asynchronous retry, for one).
+      if (this.#stopped) throw new FunctionError(fn.key, 'Runtime.Stopped', 'the host is stopped');
+      container = await this.#acquire(fn, region);
+    } catch (error) {
+      // As Lambda does after a failed init: the next invocation tries a fresh environment.
+      return {
+        ok: false,
+        requestId,
+        error: {
+          name: error instanceof Error ? error.name : 'Runtime.Unknown',
+          message: error instanceof Error ? error.message : String(error),
+        },
+        log: '',
+        durationMs: Date.now() - started,
+      };
+    }
+    try {
+      const reply = await this.#run(fn, container, payload, region, requestId, options);
+      const durationMs = Date.now() - started;
+      return reply.ok
+        ? { ok: true, requestId, payload: reply.result, log: reply.log ?? '', durationMs }
+        : { ok: false, requestId, error: reply.error, log: reply.log ?? '', durationMs };
     } finally {
       container.busy = false;
       this.#waiters.get(this.#poolKey(fn, region))?.shift()?.();
@@ -91,8 +158,10 @@ export class FunctionHost {
 
   /** Ends every execution environment. */
   public async stop(): Promise<void> {
+    this.#stopped = true;
     const all = [...this.#pools.values()].flat();
     this.#pools.clear();
+    for (const waiters of this.#waiters.values()) for (const wake of waiters.splice(0)) wake();
     await Promise.all(all.map((container) => stopChild(container.child)));
   }
 
@@ -105,17 +174,18 @@ export class FunctionHost {
     const pool = this.#pools.get(key) ?? [];
     this.#pools.set(key, pool);
     for (;;) {
+      if (this.#stopped) throw new FunctionError(fn.key, 'Runtime.Stopped', 'the host is stopped');
       const idle = pool.find((container) => !container.busy && container.child.exitCode === null);
       if (idle) {
         idle.busy = true;
-        await idle.ready;
+        await this.#ready(idle, pool, key);
         return idle;
       }
       if (pool.length < (this.#options.maxConcurrency ?? 4)) {
         const container = this.#spawn(fn, region);
         container.busy = true;
         pool.push(container);
-        await container.ready;
+        await this.#ready(container, pool, key);
         return container;
       }
       await new Promise<void>((resolve) => {
@@ -123,6 +193,18 @@ export class FunctionHost {
         waiters.push(resolve);
         this.#waiters.set(key, waiters);
       });
+    }
+  }
+
+  /** Waits for an environment's init; one that failed leaves the pool (and frees its place). */
+  async #ready(container: Container, pool: Container[], key: string): Promise<void> {
+    try {
+      await container.ready;
+    } catch (error) {
+      pool.splice(pool.indexOf(container), 1);
+      void stopChild(container.child);
+      this.#waiters.get(key)?.shift()?.();
+      throw error;
     }
   }
 
@@ -199,8 +281,9 @@ export class FunctionHost {
     container: Container,
     payload: unknown,
     region: string,
-  ): Promise<unknown> {
-    const id = randomUUID();
+    id: string,
+    options: InvocationOptions,
+  ): Promise<InvocationReply> {
     const timeoutMs = fn.timeoutSeconds * 1000;
     const request: InvocationRequest = {
       id,
@@ -208,6 +291,7 @@ export class FunctionHost {
       functionArn: this.arnOf(fn.key, region),
       payload,
       deadline: Date.now() + timeoutMs,
+      ...(options.clientContext === undefined ? {} : { clientContext: options.clientContext }),
     };
     const reply = await new Promise<InvocationReply>((resolve) => {
       // As Lambda does: a function that overruns its timeout is stopped, its environment discarded.
@@ -219,7 +303,7 @@ export class FunctionHost {
           ok: false,
           error: {
             name: 'Sandbox.Timedout',
-            message: `Task timed out after ${fn.timeoutSeconds} seconds`,
+            message: `RequestId: ${id} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
           },
         });
       }, timeoutMs);
@@ -229,8 +313,7 @@ export class FunctionHost {
       });
       container.child.send(request);
     });
-    if (reply.ok) return reply.result;
-    throw new FunctionError(fn.key, reply.error.name, reply.error.message);
+    return reply;
   }
 }
 

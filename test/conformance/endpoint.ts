@@ -69,7 +69,10 @@ export const openConformanceTarget = async (): Promise<ConformanceTarget> => {
 
   // Loaded only when needed, so a run against another endpoint never imports the emulator.
   const { startLocalCloud } = await import('#local-cloud/index.js');
-  const cloud = await startLocalCloud({});
+  const { createLocalLambda } = await import('#local-cloud/lambda/lambda-api.js');
+  // Lambda's API with no function deployed: what the suite checks needs none (lambda.test.ts).
+  const lambda = createLocalLambda({ host: () => undefined, projectRoot: process.cwd() });
+  const cloud = await startLocalCloud({ extraServices: { lambda } });
   return {
     kind: 'local',
     endpoint: cloud.endpoint,
