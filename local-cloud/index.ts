@@ -99,6 +99,18 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       persist();
       return arn;
     },
+    seedSecrets: (region, secrets) => {
+      const arns = secrets.map((secret) =>
+        createServiceSecret(state, {
+          region,
+          name: secret.name,
+          secretString: secret.secretString,
+          tags: secret.tags ?? {},
+        }),
+      );
+      persist();
+      return arns;
+    },
     onApiCall(listener) {
       listeners.add(listener);
       return () => {
