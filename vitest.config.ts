@@ -29,6 +29,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          // Captures every worker's output for the leak scan (test/harness/leak-scan/).
+          setupFiles: ['test/integration/leak-capture.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

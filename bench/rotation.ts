@@ -34,6 +34,8 @@ export interface RotationShape {
 
 export interface RotationFigures {
   readonly label: string;
+  /** How the secret's `ssl` key read (`ssl: true`): it decides the templates' login count. */
+  readonly ssl: string;
   readonly rounds: number;
   /**
    * Each distinct shape a rotation took (alternating users differ towards the clone and back),
@@ -146,6 +148,7 @@ export const measureRotations = async (
   }
   return {
     label: testCase.label,
+    ssl: `ssl: ${String(connection.ssl)}`,
     rounds,
     shapes: [...shapes.values()],
     callsPerRotation: { min: Math.min(...calls), max: Math.max(...calls) },

@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeEmfLine } from './lambda/emf.js';
 import { startLocalStack } from './stack.js';
 import type { LocalCloud } from './types.js';
 
@@ -64,7 +65,8 @@ export const runCli = async (
     port: options.port,
     stateFile: options.stateFile,
     events: { autoDeliver: true },
-    onFunctionOutput: (name, text) => console.log(`[${name}] ${text}`),
+    // An EMF line is a metric, not a log line: shown as one, as CloudWatch would record it.
+    onFunctionOutput: (name, text) => console.log(`[${name}] ${describeEmfLine(text) ?? text}`),
   });
   const cloud = stack.cloud;
   if (options.requestQuotaScale !== undefined) {

@@ -11,6 +11,7 @@ import { createServiceSecret } from './secrets-manager/service-secret.js';
 import { restoreState, snapshotState } from './secrets-manager/snapshot.js';
 import { SecretsState } from './secrets-manager/store.js';
 import { startServer } from './server.js';
+import { tapText } from './taps.js';
 import type { ApiCallRecord, LocalCloud, LocalCloudOptions } from './types.js';
 
 export type * from './types.js';
@@ -38,6 +39,8 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
 
   const listeners = new Set<(record: ApiCallRecord) => void>();
   const emit = (record: ApiCallRecord): void => {
+    // The local CloudTrail: what AWS would record of the call, readable by many in an account.
+    tapText('api-call', record.region, () => JSON.stringify(record));
     for (const listener of listeners) {
       try {
         listener(record);
@@ -95,6 +98,18 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       const arn = createServiceSecret(state, input);
       persist();
       return arn;
+    },
+    seedSecrets: (region, secrets) => {
+      const arns = secrets.map((secret) =>
+        createServiceSecret(state, {
+          region,
+          name: secret.name,
+          secretString: secret.secretString,
+          tags: secret.tags ?? {},
+        }),
+      );
+      persist();
+      return arns;
     },
     onApiCall(listener) {
       listeners.add(listener);

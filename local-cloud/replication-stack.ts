@@ -93,6 +93,16 @@ export interface SweepReport {
     readonly error?: string;
   }[];
   readonly errors: readonly { readonly secret: string; readonly error: string }[];
+  /** Present when the sweep handed over to its next part (see functions/reconcile). */
+  readonly continuation?: { readonly id: string; readonly part: number };
+  /** Present for a sweep of several parts: this part and every part's counts so far. */
+  readonly sweep?: {
+    readonly id: string;
+    readonly part: number;
+    readonly totals: Readonly<
+      Record<'checked' | 'inSync' | 'repaired' | 'failed' | 'drift', number>
+    >;
+  };
 }
 
 const toTags = (tags: Readonly<Record<string, string>>): Tag[] =>

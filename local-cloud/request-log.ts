@@ -2,6 +2,7 @@
  * The request log: one entry per request (faulted and invalid ones included), never a value.
  * Choice: it keeps the most recent 100,000 entries, so a long benchmark cannot exhaust memory.
  */
+import { tapText } from './taps.js';
 import type { RequestLog, RequestLogEntry } from './types.js';
 
 export const REQUEST_LOG_CAPACITY = 100_000;
@@ -18,6 +19,7 @@ export const createRequestLog = (capacity: number = REQUEST_LOG_CAPACITY): Reque
       entries = [];
     },
     record(entry) {
+      tapText('request-log', entry.region, () => JSON.stringify(entry));
       entries.push(entry);
       // Trim in batches: one copy per `capacity` entries rather than a shift per request.
       if (entries.length > capacity * 2) entries = entries.slice(-capacity);

@@ -16,6 +16,7 @@ import {
 } from './events/dispatcher.js';
 import type { EventPattern } from './events/pattern.js';
 import { startLocalCloud } from './index.js';
+import { createMetricLog, type MetricLog } from './lambda/emf.js';
 import { FunctionHost } from './lambda/function-host.js';
 import { createLocalLambda, type LocalLambda } from './lambda/lambda-api.js';
 import { readServerlessProject, type ServerlessProject } from './lambda/serverless-config.js';
@@ -89,6 +90,11 @@ export interface LocalStack {
   /** The primary Region, then the recovery Regions. */
   readonly regions: readonly string[];
   readonly events: LocalEvents;
+  /**
+   * The metrics the functions emitted (their EMF lines, read as CloudWatch Logs would); the
+   * lines themselves still reach `onFunctionOutput`.
+   */
+  readonly metrics: MetricLog;
   /** The ARN of a function of serverless.yml (by its key, e.g. `rotate`) in a Region. */
   functionArn(key: string, region?: string): string;
   /** Invokes a function by hand (e.g. `reconcile` with `{ dryRun: true }`); resolves its result. */
@@ -166,12 +172,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_CLOUDWATCH: cloud.endpoint,
     AWS_ENDPOINT_URL_LAMBDA: cloud.endpoint,
   };
+  const metrics = createMetricLog();
+  const onOutput = options.onFunctionOutput;
   const host = new FunctionHost({
     projectRoot: PROJECT_ROOT,
     project,
     accountId: cloud.accountId,
     environment: { ...clientEnvironment, ...options.environment },
-    ...(options.onFunctionOutput ? { onOutput: options.onFunctionOutput } : {}),
+    onOutput: (name, line) => {
+      metrics.record(line);
+      onOutput?.(name, line);
+    },
     ...(options.functionConcurrency ? { maxConcurrency: options.functionConcurrency } : {}),
   });
   functions = host;
@@ -201,6 +212,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     region,
     regions,
     events,
+    metrics,
     clientEnvironment,
     functionArn: (key, inRegion) => host.arnOf(key, inRegion ?? region),
     invoke: (key, payload, inRegion) => host.invoke(key, payload, inRegion ?? region),

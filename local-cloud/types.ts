@@ -158,6 +158,20 @@ export interface LocalCloud {
     readonly secretString: string;
     readonly tags: Readonly<Record<string, string>>;
   }): string;
+  /**
+   * Writes secrets straight into a Region's store, each with one AWSCURRENT version, as
+   * CreateSecret would leave them, but with no request, event or request-log entry: how a
+   * benchmark seeds tens of thousands of secrets in seconds. Resolves nothing; returns the ARNs
+   * in order. Throws when a name is taken.
+   */
+  seedSecrets(
+    region: string,
+    secrets: readonly {
+      readonly name: string;
+      readonly secretString: string;
+      readonly tags?: Readonly<Record<string, string>>;
+    }[],
+  ): string[];
   /** Calls `listener` after every successful changing API call and rotation outcome. */
   onApiCall(listener: (record: ApiCallRecord) => void): () => void;
   stop(): Promise<void>;

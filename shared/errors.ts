@@ -339,6 +339,18 @@ export class ReplicaConflictError extends RotasyncError {
   }
 }
 
+/**
+ * A reconcile sweep that outgrew one invocation could not hand over to the next (the asynchronous
+ * self-invocation failed, or the sweep used up its parts): what it swept is reported, the rest
+ * waits for the next scheduled sweep.
+ */
+export class SweepIncompleteError extends RotasyncError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, { step: 'reconcile' }, options);
+    this.name = 'SweepIncompleteError';
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // AWS calls
 

@@ -94,9 +94,24 @@ const renderReport = (name: string, region: string, report: ReconcileReport): st
       lines.push(`  ${secretNameOfArn(failure.secret)}: ${failure.error}`);
     }
   }
+  if (report.unlisted !== undefined) {
+    lines.push(
+      '',
+      `… and ${report.unlisted.drift} more drifted and ${report.unlisted.errors} more unchecked, counted but not listed`,
+    );
+  }
+  // A sweep too large for one invocation goes on in the function's next parts.
+  if (report.continuation !== undefined) {
+    lines.push(
+      '',
+      `The sweep continues in the background as part ${report.continuation.part} (sweep ${report.continuation.id}); each part logs its report.`,
+    );
+  }
   const verdict =
     report.drift.length === 0 && report.errors.length === 0
-      ? '✓ every replica in sync'
+      ? report.continuation === undefined
+        ? '✓ every replica in sync'
+        : '✓ in sync so far'
       : report.dryRun
         ? `✗ ${report.drift.length} drifted (run without --dry-run to repair)`
         : report.drift.every((d) => d.repaired) && report.errors.length === 0

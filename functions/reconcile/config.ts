@@ -11,22 +11,41 @@ export interface ReconcileConfig {
   readonly region: string;
   /** ROTASYNC_RECONCILE_WRITES_PER_SECOND (default 10): write calls a second, all Regions. */
   readonly writesPerSecond: number;
+  /**
+   * ROTASYNC_RECONCILE_READS_PER_SECOND (default 80): ListSecrets calls a second, and as many
+   * BatchGetSecretValue calls, per Region. The service allows 100 of each per Region and
+   * account; the rest is left to everything else that reads.
+   */
+  readonly readsPerSecond: number;
+  /**
+   * ROTASYNC_RECONCILE_RESERVE_SECONDS (default 60): how long before the Lambda timeout a part of
+   * the sweep stops starting new work, finishes what is in flight and hands over to the next.
+   */
+  readonly reserveSeconds: number;
 }
 
+const positive = (env: Env, name: string, fallback: string): number => {
+  const value = Number(env[name] ?? fallback);
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new ConfigurationError(`${name} must be a positive number`);
+  }
+  return value;
+};
+
 /**
- * Reads the sweep's settings; throws ConfigurationError when the Region is unset or the pace is
- * not a positive number.
+ * Reads the sweep's settings; throws ConfigurationError when the Region is unset or a pace or
+ * the reserve is not a positive number.
  *
  * @example
  * const config = readReconcileConfig(process.env); // at module scope
  */
 export const readReconcileConfig = (env: Env): ReconcileConfig => {
   const region = env.AWS_REGION ?? '';
-  const writesPerSecond = Number(env.ROTASYNC_RECONCILE_WRITES_PER_SECOND ?? '10');
-  if (region === '' || !(writesPerSecond > 0)) {
-    throw new ConfigurationError(
-      'AWS_REGION and a positive ROTASYNC_RECONCILE_WRITES_PER_SECOND are required',
-    );
-  }
-  return { region, writesPerSecond };
+  if (region === '') throw new ConfigurationError('AWS_REGION is required');
+  return {
+    region,
+    writesPerSecond: positive(env, 'ROTASYNC_RECONCILE_WRITES_PER_SECOND', '10'),
+    readsPerSecond: positive(env, 'ROTASYNC_RECONCILE_READS_PER_SECOND', '80'),
+    reserveSeconds: positive(env, 'ROTASYNC_RECONCILE_RESERVE_SECONDS', '60'),
+  };
 };

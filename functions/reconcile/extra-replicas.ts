@@ -23,14 +23,17 @@ export interface UnpairedReplica {
   readonly replicaName: string;
 }
 
+/** Membership only: a Set, or the sweep's compact HashedSet. */
+export type Membership = Pick<ReadonlySet<string>, 'has'>;
+
 /** What the sweep listed in the source Region. */
 export interface ListedSources {
   /** ARNs of every listed source, whatever its tags say. */
-  readonly arns: ReadonlySet<string>;
+  readonly arns: Membership;
   /** Names of every listed source: a same-named live source also keeps a replica. */
-  readonly names: ReadonlySet<string>;
+  readonly names: Membership;
   /** ARNs of listed sources whose replication tags could not be read (reported as errors). */
-  readonly unreadable: ReadonlySet<string>;
+  readonly unreadable: Membership;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   parseSecretChangeEvent,
 } from '#shared/inputs/secret-change-event.js';
 import type { KnownValues } from '#shared/known-values.js';
+import type { RotasyncMetrics } from '#shared/metrics.js';
 import { errorBoundary } from '#shared/middleware/error-boundary.js';
 import { parseEvent } from '#shared/middleware/parse-event.js';
 import {
@@ -18,21 +19,30 @@ import {
   replicateSecret,
 } from '#shared/replication/replicate-secret.js';
 import { isUnderPrefix, OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
+import { replicationMetrics } from './replication-metrics.js';
 
 /** What the chain is built from. */
 export interface ReplicateHandlerParts {
   readonly deps: ReplicateDeps;
   readonly logger: Logger;
   readonly knownValues: KnownValues;
+  /** Where ReplicationLag and ReplicationFailed go. */
+  readonly metrics: Pick<RotasyncMetrics, 'replicaWritten' | 'replicationFailed'>;
 }
 
 /**
  * The replicate handler: parse the EventBridge event (InvalidEventError before any AWS call),
  * ignore a secret outside the replicated-secret prefix (no AWS call), replicate from the event's
- * Region, log the report (ids and outcomes only), and let ReplicationFailedError through so
- * Lambda retries and then dead-letters the event.
+ * Region, log the report (ids and outcomes only), record each Region's lag or failure as
+ * metrics, and let ReplicationFailedError through so Lambda retries and then dead-letters the
+ * event.
  */
-export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHandlerParts) =>
+export const buildReplicateHandler = ({
+  deps,
+  logger,
+  knownValues,
+  metrics,
+}: ReplicateHandlerParts) =>
   middy<ParsedSecretChangeEvent, ReplicationReport | undefined>()
     .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(
@@ -47,6 +57,7 @@ export const buildReplicateHandler = ({ deps, logger, knownValues }: ReplicateHa
           event.outcome === 'change' ? { secretId: event.secretId, step: 'replicate' } : undefined,
       }),
     )
+    .use(replicationMetrics({ metrics }))
     .use(errorBoundary({ logger, knownValues }))
     .handler(async (event) => {
       if (event.outcome === 'ignored') {

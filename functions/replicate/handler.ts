@@ -3,11 +3,13 @@
  * clients are made once per container and reused while it is warm; endpoints come from the
  * SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_RDS.
  */
-import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { loadReplicationConfig } from '#shared/replication/config.js';
 import { buildReplicateHandler } from './build-handler.js';
 
@@ -18,9 +20,10 @@ const stores = secretsManagerStores();
 export const handler = buildReplicateHandler({
   deps: {
     store: (region) => rememberingStore(stores(region), knownValues),
-    rds: new RdsApiDirectory(),
+    rds: lazyRdsDirectory(),
     config: loadReplicationConfig(process.env),
   },
   logger,
   knownValues,
+  metrics: emfMetrics(new Metrics()),
 });

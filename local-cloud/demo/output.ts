@@ -20,3 +20,7 @@ export const line = (label: string, text: string): void => {
 };
 
 export const ms = (value: number): string => `${Math.round(value)} ms`;
+
+/** A duration in the demo's words: `412 ms`, `1.2 s`. */
+export const duration = (value: number): string =>
+  value < 1000 ? ms(value) : `${(value / 1000).toFixed(1)} s`;

@@ -13,7 +13,7 @@ import {
 import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import { dim, heading, line, ms, ok } from './output.js';
-import { createLoginRole, randomPassword, rotateNow } from './setup.js';
+import { createLoginRole, randomPassword, rotateNow, waitFor } from './setup.js';
 import type { SceneContext } from './single-user.js';
 
 export interface ReplicationSceneContext extends SceneContext {
@@ -21,16 +21,16 @@ export interface ReplicationSceneContext extends SceneContext {
   readonly recoveryRegion: string;
 }
 
-const waitFor = async (check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-};
+/** The replicated secret scene 3 leaves behind, which the rehearsal (scene 4) fails over. */
+export interface ReplicatedSecret {
+  readonly name: string;
+  readonly arn: string;
+  readonly username: string;
+}
 
-export const runReplicationScene = async (context: ReplicationSceneContext) => {
+export const runReplicationScene = async (
+  context: ReplicationSceneContext,
+): Promise<ReplicatedSecret> => {
   const { stack, sm, postgres, replica, recoveryRegion } = context;
   heading(`3. Disaster recovery: ${stack.region} → ${recoveryRegion}`);
   line(
@@ -132,4 +132,5 @@ export const runReplicationScene = async (context: ReplicationSceneContext) => {
   } finally {
     recovery.destroy();
   }
+  return { name, arn, username };
 };

@@ -31,6 +31,19 @@ export const adminQuery = async <T>(
   }
 };
 
+/** Polls `check` every 20 ms until it holds; resolves false once `timeoutMs` has passed. */
+export const waitFor = async (
+  check: () => Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+};
+
 /** A random password for a demo user's first credentials. */
 export const randomPassword = (): string => randomBytes(18).toString('base64url');
 

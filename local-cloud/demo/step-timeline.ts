@@ -8,6 +8,8 @@ export interface FunctionLogEntry {
   readonly message: string;
   readonly step: string | undefined;
   readonly secretId: string | undefined;
+  /** The ARN the function was invoked as (Powertools' `function_arn`): which Region's function. */
+  readonly functionArn: string | undefined;
   readonly level: string;
   readonly errorMessage: string | undefined;
 }
@@ -22,6 +24,7 @@ export const parseLogLine = (line: string): FunctionLogEntry | undefined => {
       message: String(entry.message ?? ''),
       step: typeof entry.step === 'string' ? entry.step : undefined,
       secretId: typeof entry.secretId === 'string' ? entry.secretId : undefined,
+      functionArn: typeof entry.function_arn === 'string' ? entry.function_arn : undefined,
       level: String(entry.level ?? ''),
       errorMessage: typeof error?.message === 'string' ? error.message : undefined,
     };

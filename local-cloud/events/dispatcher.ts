@@ -4,6 +4,7 @@
  * duplicate deliveries (seeded, so a failing run can be replayed), and retries of failed
  * invocations before a dead-letter list.
  */
+import { tapText } from '#local-cloud/taps.js';
 import type { LocalCloud } from '#local-cloud/types.js';
 import { buildEvents, type EventBridgeEvent } from './build-events.js';
 import { type EventPattern, matchesPattern } from './pattern.js';
@@ -142,6 +143,7 @@ export const createEventDispatcher = (options: DispatcherOptions): EventDispatch
   };
 
   const publish = (event: EventBridgeEvent): void => {
+    tapText('event', event.region, () => JSON.stringify(event));
     for (const target of options.targets) {
       if (!matchesPattern(target.pattern, event)) continue;
       enqueue({ target, event, attempt: 1 });

@@ -8,6 +8,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { tapText } from '#local-cloud/taps.js';
 import type { FunctionInvoker } from '#local-cloud/types.js';
 import type { InvocationError, InvocationReply, InvocationRequest } from './protocol.js';
 import type { LocalFunction, ServerlessProject } from './serverless-config.js';
@@ -288,6 +289,12 @@ export class FunctionHost {
     });
     const pending = new Map<string, (reply: InvocationReply) => void>();
     const output = this.#options.onOutput;
+    const source = `${fn.key} in ${region}`;
+    const emit = (line: string): void => {
+      if (!line.trim()) return;
+      tapText('function-output', source, () => line);
+      output?.(fn.key, line);
+    };
     for (const stream of [child.stdout, child.stderr]) {
       let buffered = '';
       stream?.setEncoding('utf8');
@@ -295,8 +302,10 @@ export class FunctionHost {
         buffered += chunk;
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) output?.(fn.key, line);
+        for (const line of lines) emit(line);
       });
+      // A last line without a newline (a process that wrote and died) is output too.
+      stream?.on('end', () => emit(buffered));
     }
     const ready = new Promise<void>((resolve, reject) => {
       pending.set('ready', (reply) =>
@@ -314,6 +323,8 @@ export class FunctionHost {
     });
     ready.catch(() => undefined);
     child.on('message', (reply: InvocationReply) => {
+      // Errors and results leave the function: they are output as much as its logs are.
+      tapText('function-reply', source, () => JSON.stringify(reply));
       const settle = pending.get(reply.id);
       pending.delete(reply.id);
       settle?.(reply);

@@ -7,6 +7,7 @@ import type { ConnectOptions } from '#shared/engines/engine.js';
 import { type Env, readCaBundle, readInteger, realFiles } from '#shared/env.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { REGION_PATTERN } from '#shared/replication/config.js';
+import { parseScheduleExpression } from '#shared/rotation-schedule.js';
 
 /** AWS_REGION: the Region the function acts in. */
 export const readRegion = (env: Env): string => {
@@ -24,12 +25,18 @@ export const readConnectOptions = (env: Env): ConnectOptions => ({
   caBundle: readCaBundle(env, realFiles),
 });
 
-/** ROTASYNC_FAILOVER_ROTATION_SCHEDULE: `rate(...)` or `cron(...)` (default `rate(30 days)`). */
+/**
+ * ROTASYNC_FAILOVER_ROTATION_SCHEDULE (default `rate(30 days)`), checked by Secrets Manager's own
+ * schedule rules at cold start: a schedule RotateSecret would refuse must fail the init, not the
+ * failover that needs it.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ */
 export const readDefaultRotationRules = (env: Env): RotationRules => {
   const expression = env.ROTASYNC_FAILOVER_ROTATION_SCHEDULE?.trim() || 'rate(30 days)';
-  if (!/^(rate|cron)\(.+\)$/.test(expression)) {
+  const schedule = parseScheduleExpression(expression);
+  if (!schedule.ok) {
     throw new ConfigurationError(
-      'ROTASYNC_FAILOVER_ROTATION_SCHEDULE must be a rate(...) or cron(...) expression',
+      `ROTASYNC_FAILOVER_ROTATION_SCHEDULE "${expression}" is not a rotation schedule: ${schedule.problem}`,
     );
   }
   return { scheduleExpression: expression };

@@ -46,3 +46,18 @@ export const ENGINE_DEFAULTS: Readonly<Record<EngineName, EngineDefaults>> = {
   mysql: { port: 3306, database: undefined },
   mariadb: { port: 3306, database: undefined },
 };
+
+/**
+ * Each engine's real limit on user names, checked before anything is written. Here rather than
+ * in the engine modules, so the engine index knows it without loading a database driver.
+ * - PostgreSQL: NAMEDATALEN - 1, in bytes: a longer name is silently truncated by the server.
+ * - MySQL 5.7.8+ and 8.x: 32 characters.
+ * - MariaDB: 80 characters, the limit of MariaDB 5.5 to 10.5 (`mysql.user.User` is char(80)
+ *   there). 10.6+ accepts 128 (the 10.11 test server's column is char(128)); 80 keeps a clone
+ *   name valid on every MariaDB version RDS runs.
+ */
+export const MAX_USERNAME_LENGTH: Readonly<Record<EngineName, number>> = {
+  postgres: 63,
+  mysql: 32,
+  mariadb: 80,
+};

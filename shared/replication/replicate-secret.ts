@@ -80,6 +80,8 @@ export interface ReplicationReport {
   readonly replicated: boolean;
   readonly reason?: string;
   readonly sourceVersionId?: string;
+  /** When that source version was created (ISO 8601): replication lag is measured from it. */
+  readonly sourceVersionCreatedDate?: string;
   readonly regions: readonly RegionResult[];
 }
 
@@ -381,6 +383,7 @@ export const replicateSecret = async (
     ...base,
     replicated: true,
     sourceVersionId: current.versionId,
+    sourceVersionCreatedDate: current.createdDate.toISOString(),
     regions: results,
   });
 };

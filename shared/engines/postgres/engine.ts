@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { DbCredentials, Engine, TlsMode } from '#shared/engines/engine.js';
-import { ENGINE_DEFAULTS } from '#shared/engines/secret-engines.js';
+import { ENGINE_DEFAULTS, MAX_USERNAME_LENGTH } from '#shared/engines/secret-engines.js';
 import { DatabaseUnreachableError, UnsafeAuthenticationError } from '#shared/errors.js';
 import { errorCode, sanitizedCause } from './driver-error.js';
 import { PostgresSession } from './session.js';
@@ -48,8 +48,7 @@ const authenticationGuard = (tls: TlsMode, where: string) => {
 /** PostgreSQL with node-postgres; see tls-probe.ts for TLS and session.ts for passwords. */
 export const postgresEngine: Engine = {
   name: 'postgres',
-  // NAMEDATALEN - 1, in bytes: a longer name is silently truncated by the server.
-  maxUsernameLength: 63,
+  maxUsernameLength: MAX_USERNAME_LENGTH.postgres,
 
   async login(target, credentials: DbCredentials, options) {
     const deadline = Date.now() + options.connectTimeoutMs;

@@ -12,6 +12,7 @@ import { KnownValues } from '#shared/known-values.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
+import { RecordingMetrics } from '#test/fakes/recording-metrics.js';
 import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
 import { brokenVersionOf, hostileString, mutatedJson } from './arbitraries.js';
 import { firstOf, type HostileInputTarget, lambdaContext, leaked, untyped } from './target.js';
@@ -106,6 +107,7 @@ export const replicationEvents: HostileInputTarget<unknown> = {
         deps: deps(fake),
         logger: silentLogger,
         knownValues,
+        metrics: new RecordingMetrics(),
       });
       const contract = parsedContract(input);
       if (contract !== undefined) return contract;

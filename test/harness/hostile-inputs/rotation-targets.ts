@@ -27,6 +27,7 @@ import {
 import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
 import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
+import { RecordingMetrics } from '#test/fakes/recording-metrics.js';
 import {
   alternatingDatabase,
   alternatingDepsWith,
@@ -104,6 +105,7 @@ export const rotationEvents: HostileInputTarget<unknown> = {
         deps: { ...deps, store: rememberingStore(store, knownValues) },
         logger: silentLogger,
         knownValues,
+        metrics: new RecordingMetrics(),
         timeoutMarginMs: 0,
       });
       const before = store.versionsOf(SECRET_ID);

@@ -9,6 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, PROJECT_ROOT, startLocalStack } from '#local-cloud/stack.js';
+import { tapText } from '#local-cloud/taps.js';
+
+/** What each run printed, for the leak scan (local-cloud/taps.ts). */
+const tapOutput = (stdout: string, stderr: string): void => {
+  tapText('cli-output', 'rotasync stdout', () => stdout);
+  tapText('cli-output', 'rotasync stderr', () => stderr);
+};
 
 const run = (command: string, args: readonly string[], env: Record<string, string> = {}) => {
   const result = spawnSync(command, args, {
@@ -17,6 +24,7 @@ const run = (command: string, args: readonly string[], env: Record<string, strin
     env: { ...process.env, ...env },
     timeout: 120_000,
   });
+  tapOutput(result.stdout, result.stderr);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
@@ -29,6 +37,7 @@ const runAsync = (command: string, args: readonly string[]) =>
       { cwd: PROJECT_ROOT, timeout: 120_000 },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        tapOutput(stdout, stderr);
         resolve({ status, stdout, stderr });
       },
     );

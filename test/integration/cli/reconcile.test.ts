@@ -77,7 +77,7 @@ describe('rotasync reconcile', () => {
     await harness.sm(WEST).send(
       new PutSecretValueCommand({
         SecretId: name,
-        SecretString: JSON.stringify({ token: 'tampered' }),
+        SecretString: JSON.stringify({ token: 'tampered replica token' }),
       }),
     );
 
@@ -95,7 +95,7 @@ describe('rotasync reconcile', () => {
     expect(dry.json<ReconcileJson>().report.drift).toEqual([
       { secret: arn, region: WEST, reason: 'stale-value', repaired: false },
     ]);
-    expect(stillTampered.SecretString).toBe(JSON.stringify({ token: 'tampered' }));
+    expect(stillTampered.SecretString).toBe(JSON.stringify({ token: 'tampered replica token' }));
     expect(human.exitCode).toBe(1);
     expect(human.stdout).toMatch(new RegExp(`${name} +us-west-2 +stale-value +no \\(dry run\\)`));
     expect(human.stdout).toContain('✗ 1 drifted (run without --dry-run to repair)');

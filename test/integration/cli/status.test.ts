@@ -79,8 +79,9 @@ beforeAll(async () => {
   // Rotated, no tag: replicated to the deployment's replicaRegions (us-west-2, eu-central-1).
   await harness.createSecret(names.untagged, await databaseValue());
   expect((await enroll(names.untagged)).exitCode).toBe(0);
-  // Replicated, never enrolled: rotation off.
-  await harness.createSecret(names.off, JSON.stringify({ token: 'off' }), {
+  // Replicated, never enrolled: rotation off. (Tokens are phrases no output holds by right: the
+  // leak scan searches all output for them, and `unmanaged` alone is also a status printed.)
+  await harness.createSecret(names.off, JSON.stringify({ token: 'off, a token' }), {
     'rotasync:replicate-to': 'none',
   });
   // Enrolled, but every rotation fails (no such database user): AWSPENDING stays.
@@ -89,11 +90,11 @@ beforeAll(async () => {
   });
   expect((await enroll(names.unfinished, ['--timeout', '1s'])).exitCode).toBe(4);
   // Replicated to two Regions; then one replica falls behind and the other goes away.
-  await harness.createSecret(names.drifted, JSON.stringify({ token: 'drifted' }), {
+  await harness.createSecret(names.drifted, JSON.stringify({ token: 'drifted, a token' }), {
     'rotasync:replicate-to': `${WEST},${EUROPE}`,
   });
   // Not Rotasync's: listed only with --all.
-  await harness.createSecret(names.unmanaged, JSON.stringify({ token: 'unmanaged' }));
+  await harness.createSecret(names.unmanaged, JSON.stringify({ token: 'unmanaged, a token' }));
   await harness.stack.cloud.rotationsSettled();
   await harness.stack.events.flush();
   await harness.sm(WEST).send(

@@ -19,6 +19,7 @@ import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
+import { RecordingMetrics } from '#test/fakes/recording-metrics.js';
 import { CANARY, config } from '#test/fakes/replication-fixtures.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -75,7 +76,12 @@ describe('replication through the local cloud with the real SDK adapters', () =>
       logLevel: 'SILENT',
       jsonReplacerFn: redactSecrets,
     });
-    const handler = buildReplicateHandler({ deps, logger, knownValues });
+    const handler = buildReplicateHandler({
+      deps,
+      logger,
+      knownValues,
+      metrics: new RecordingMetrics(),
+    });
     const dispatcher = createEventDispatcher({
       targets: [
         {

@@ -348,3 +348,34 @@ describe('no secret leaves', () => {
     expect(output).not.toContain(String(current.password));
   });
 });
+
+describe('metrics', () => {
+  it("emits each step's duration and one success through the local cloud, naming no secret", async () => {
+    // Prepare
+    const { arn, password } = await newUserSecret();
+    harness.stack.metrics.clear();
+
+    // Act
+    const outcome = await harness.rotate(arn);
+
+    // Assess
+    expect(outcome.failedStep, outcome.error).toBeUndefined();
+    const points = harness.stack.metrics.datapoints();
+    expect(
+      points
+        .filter((point) => point.name === 'RotationStepDuration')
+        .map((point) => point.dimensions),
+    ).toEqual(
+      ['createSecret', 'setSecret', 'testSecret', 'finishSecret'].map((Step) => ({
+        service: 'rotasync',
+        Step,
+        Outcome: 'success',
+      })),
+    );
+    expect(points.filter((point) => point.name === 'RotationSucceeded')).toHaveLength(1);
+    expect(new Set(points.map((point) => point.namespace))).toEqual(new Set(['Rotasync']));
+    const text = JSON.stringify(points);
+    expect(text).not.toContain(arn);
+    expect(text).not.toContain(password);
+  });
+});

@@ -24,4 +24,19 @@ describe('KnownValues', () => {
     // Assess
     expect(known.redact('abc')).toBe('abc');
   });
+
+  it('keeps the most recent values only, a value seen again counting as recent', () => {
+    // Prepare
+    const known = new KnownValues(3);
+    known.remember('first-value');
+    known.remember('second-value');
+    known.remember('third-value');
+    known.remember('first-value');
+    // Act
+    known.remember('fourth-value');
+    // Assess: 'second-value' was the least recently seen.
+    expect(known.redact('first-value second-value third-value fourth-value')).toBe(
+      '[redacted] second-value [redacted] [redacted]',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { buildReplicateHandler } from '#functions/replicate/build-handler.js';
@@ -6,10 +7,12 @@ import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { InvalidEventError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { redactSecrets } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { OUTSIDE_PREFIX_REASON } from '#shared/replication/secret-prefix.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
 import { CANARY, config, dbSecret } from '#test/fakes/replication-fixtures.js';
+import { datapointsOf } from '#test/helpers/emf.js';
 import { readProjectFile } from '#test/helpers/project-files.js';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
@@ -47,6 +50,7 @@ const setup = (replicatedSecretPrefix = '') => {
     },
     logger,
     knownValues,
+    metrics: emfMetrics(new Metrics({ namespace: 'Rotasync', serviceName: 'rotasync' })),
   });
   return { fake, handler, lines };
 };
@@ -153,5 +157,87 @@ describe('buildReplicateHandler', () => {
     await expect(outcome).rejects.toThrow(/replication failed in eu-west-1/);
     vi.restoreAllMocks();
     expect(lines.join('')).not.toContain(CANARY);
+  });
+});
+
+describe('the replicate function emits the metrics contract as EMF', () => {
+  const seedSource = (fake: FakeSecretsManager, regions: string) =>
+    fake.seed('us-east-1', {
+      arn: ARN,
+      name: 'prod/app-db',
+      value: dbSecret('app', CANARY),
+      tags: { 'rotasync:replicate-to': regions },
+    });
+
+  it("records each written replica's lag from the source version's creation, by Region", async () => {
+    // Prepare
+    const { fake, handler, lines } = setup();
+    seedSource(fake, 'eu-west-1');
+    const now = Date.now() + 60_000;
+    vi.spyOn(Date, 'now').mockReturnValue(now);
+    // Act
+    const report = await invoke(handler, sample('label-updated'));
+    vi.restoreAllMocks();
+    // Assess
+    const created = Date.parse(report?.sourceVersionCreatedDate ?? '');
+    expect(datapointsOf(lines, 'ReplicationLag')).toEqual([
+      {
+        namespace: 'Rotasync',
+        name: 'ReplicationLag',
+        unit: 'Milliseconds',
+        value: now - created,
+        dimensions: { service: 'rotasync', Region: 'eu-west-1' },
+      },
+    ]);
+    expect(datapointsOf(lines, 'ReplicationFailed')).toEqual([]);
+  });
+
+  it('records no lag when nothing was written (a repeated event)', async () => {
+    // Prepare
+    const { fake, handler, lines } = setup();
+    seedSource(fake, 'eu-west-1');
+    await invoke(handler, sample('label-updated'));
+    lines.length = 0;
+    // Act
+    const report = await invoke(handler, sample('label-updated'));
+    vi.restoreAllMocks();
+    // Assess
+    expect(report?.regions.map((result) => result.status)).toEqual(['in-sync']);
+    expect(datapointsOf(lines, 'ReplicationLag')).toEqual([]);
+  });
+
+  it('counts a failed Region, and still the lag of the Region that was written', async () => {
+    // Prepare
+    const { fake, handler, lines } = setup();
+    seedSource(fake, 'eu-west-1,ap-south-1');
+    fake.setDown('eu-west-1', true);
+    // Act
+    await expect(invoke(handler, sample('label-updated'))).rejects.toThrow(/eu-west-1/);
+    vi.restoreAllMocks();
+    // Assess
+    expect(datapointsOf(lines, 'ReplicationFailed').map((point) => point.dimensions)).toEqual([
+      { service: 'rotasync', Region: 'eu-west-1' },
+    ]);
+    expect(datapointsOf(lines, 'ReplicationLag').map((point) => point.dimensions)).toEqual([
+      { service: 'rotasync', Region: 'ap-south-1' },
+    ]);
+    const metricLines = lines
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'));
+    for (const line of metricLines) {
+      expect(line).not.toContain('prod/app-db');
+      expect(line).not.toContain(CANARY);
+    }
+  });
+
+  it('emits nothing for an event that needs no replication', async () => {
+    // Prepare
+    const { handler, lines } = setup();
+    // Act
+    await invoke(handler, sample('put-secret-value-pending'));
+    vi.restoreAllMocks();
+    // Assess
+    expect(lines.join('')).not.toContain('"_aws"');
   });
 });

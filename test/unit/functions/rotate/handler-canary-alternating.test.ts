@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
@@ -9,6 +10,7 @@ import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { Sensitive } from '#shared/sensitive.js';
 import { type FakeDatabase, fakeEngine } from '#test/fakes/fake-engine.js';
 import { FakeRdsEndpointLookup } from '#test/fakes/fake-rds.js';
@@ -70,6 +72,8 @@ const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
     },
     logger,
     knownValues,
+    // The real EMF adapter: its lines are captured with the logs, so the canary covers them.
+    metrics: emfMetrics(new Metrics({ namespace: 'Rotasync', serviceName: 'rotasync' })),
     timeoutMarginMs: 2000,
   });
 };

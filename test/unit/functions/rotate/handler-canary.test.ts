@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
@@ -11,6 +12,7 @@ import {
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';
+import { emfMetrics } from '#shared/metrics.js';
 import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import type { FakeSecretStore } from '#test/fakes/fake-secret-store.js';
 import {
@@ -63,6 +65,8 @@ const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
     deps: { ...deps, store: rememberingStore(store, knownValues), log: logger },
     logger,
     knownValues,
+    // The real EMF adapter: its lines are captured with the logs, so the canary covers them.
+    metrics: emfMetrics(new Metrics({ namespace: 'Rotasync', serviceName: 'rotasync' })),
     timeoutMarginMs: 2000,
   });
 };

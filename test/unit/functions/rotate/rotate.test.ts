@@ -66,8 +66,9 @@ describe('rotate (the gate)', () => {
       store.addVersion(SECRET_ID, TOKEN, appSecret(), [Stage.Current]);
       const before = store.versionsOf(SECRET_ID);
       // Act
-      await rotate(rotationEvent(step), depsWith(store, database), plentyOfTime);
+      const outcome = await rotate(rotationEvent(step), depsWith(store, database), plentyOfTime);
       // Assess
+      expect(outcome).toBe('already-current');
       expect(store.calls.map((call) => call.op)).toEqual(['describe']);
       expect(store.versionsOf(SECRET_ID)).toEqual(before);
       expect(database.logins).toEqual([]);
@@ -83,5 +84,20 @@ describe('rotate (the gate)', () => {
     // Assess
     await expect(run).rejects.toBeInstanceOf(StepTimeoutError);
     expect(store.count('putValue')).toBe(0);
+  });
+});
+
+describe('rotate (the outcome, which the step metrics read)', () => {
+  it('says promoted when finishSecret moved AWSCURRENT, done for the other steps', async () => {
+    // Prepare
+    const store = rotatingStore();
+    const deps = depsWith(store, new FakeDatabase({ app: CURRENT_PASSWORD }));
+    // Act
+    const outcomes = [];
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+      outcomes.push(await rotate(rotationEvent(step), deps, plentyOfTime));
+    }
+    // Assess
+    expect(outcomes).toEqual(['done', 'done', 'done', 'promoted']);
   });
 });
