@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretMetadata, SecretValue } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
+import { FAILED_OVER_FROM_TAG } from '#shared/dr/tags.js';
 import {
   compareReplicaValue,
   expectedReplicaValue,
@@ -48,7 +49,8 @@ import { WorkPool } from './work-pool.js';
 
 /**
  * Why a replica differs from what it should be. `failed-over`: the target was failed over (it is
- * a source in its own Region now), found when a repair was attempted; it is left alone.
+ * a source in its own Region now), found when a repair was attempted (a dry run reads its tags);
+ * it is left alone.
  */
 export type DriftReason =
   | 'missing'
@@ -299,6 +301,12 @@ export const reconcile = async (
         });
         reason =
           replica === undefined ? 'missing' : compareReplicaValue(expected.value, replica.value);
+        // A repair finds a failed-over target by trying; a dry run tries nothing, so it asks the
+        // replica's tags (one DescribeSecret per drifted replica, only in a dry run).
+        if (dryRun && replica !== undefined && reason !== undefined) {
+          const target = await deps.store(region).describe(pair.secret.name);
+          if (target?.tags[FAILED_OVER_FROM_TAG] !== undefined) reason = 'failed-over';
+        }
       } catch (error) {
         part.error(pair.secret.arn, describeError(error));
         continue;

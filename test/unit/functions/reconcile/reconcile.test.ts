@@ -328,4 +328,24 @@ describe('reconcile and failed-over secrets', () => {
     expect(fake.currentValue('eu-west-1', 'app-000')).toBe(before);
     expect(fake.currentValue('us-west-2', 'app-000')).toContain('changed');
   });
+
+  it('names a failed-over target in a dry run too, not as a stale value', async () => {
+    // Prepare
+    const [arn] = await seedReplicated(1);
+    const tags = fake.tagsOf('eu-west-1', 'app-000') ?? {};
+    tags['rotasync:failed-over-from'] = arn ?? '';
+    delete tags['rotasync:source-arn'];
+    fake.change(SOURCE_REGION, 'app-000', dbSecret('app-000', 'changed'));
+    // Act
+    const report = await reconcile(SOURCE_REGION, { dryRun: true }, deps);
+    // Assess
+    expect(report.drift).toEqual(
+      expect.arrayContaining([
+        { secret: arn, region: 'eu-west-1', reason: 'failed-over', repaired: false },
+        { secret: arn, region: 'us-west-2', reason: 'stale-value', repaired: false },
+      ]),
+    );
+    expect(report.drift).toHaveLength(2);
+    expect(report.failed).toBe(0);
+  });
 });
