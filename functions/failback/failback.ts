@@ -11,14 +11,17 @@
  * 3. Tag the old secret `rotasync:source-arn` = the promoted secret (and drop failed-over tags it
  *    may carry from an earlier failover): from then on it is this secret's replica, which
  *    replication may write, and the check of stage 1 no longer applies to it.
- * 4. Add the old Region to the promoted secret's `rotasync:replicate-to` tag.
- * 5. Replicate now, through the replication core: the old secret gets the current value with
+ * 4. Remove the AWSPENDING label a rotation interrupted by the disaster may have left on the old
+ *    secret: CancelRotateSecret leaves it, and on a later failover back it would make the
+ *    service resume that rotation with a password from before the failover.
+ * 5. Add the old Region to the promoted secret's `rotasync:replicate-to` tag.
+ * 6. Replicate now, through the replication core: the old secret gets the current value with
  *    its endpoint rewritten for the old Region, and the provenance tags replication sets.
  * Nothing is written in a dry run.
  */
 import { regionOfArn } from '#shared/aws/rds-api-directory.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
-import type { SecretMetadata, SecretStores } from '#shared/aws/secret-store.js';
+import { type SecretMetadata, type SecretStores, Stage } from '#shared/aws/secret-store.js';
 import type { FailbackInput } from '#shared/dr/inputs.js';
 import { describeError, listSelected } from '#shared/dr/listing.js';
 import { rotatesWith } from '#shared/dr/rotation.js';
@@ -90,6 +93,10 @@ const withRegion = (tag: string | undefined, region: string, own: string): strin
 const replicatesTo = (secret: SecretMetadata, region: string, own: string): boolean =>
   withRegion(secret.tags[REPLICATE_TO_TAG], region, own) === secret.tags[REPLICATE_TO_TAG];
 
+/** The version holding AWSPENDING, if any. */
+const pendingVersionOf = (secret: SecretMetadata): string | undefined =>
+  Object.entries(secret.versions).find(([, stages]) => stages.includes(Stage.Pending))?.[0];
+
 const failbackOne = async (
   input: FailbackInput,
   deps: FailbackDeps,
@@ -113,6 +120,7 @@ const failbackOne = async (
         !rotatesWith(before) &&
         replicatesTo(promoted, input.region, deps.region) &&
         before.tags[SOURCE_VERSION_TAG] === promoted.currentVersionId &&
+        pendingVersionOf(before) === undefined &&
         !FAILED_OVER_TAGS.some((key) => before.tags[key] !== undefined);
       if (done) return { ...base, status: 'already-replica' };
     }
@@ -132,6 +140,9 @@ const failbackOne = async (
       if (!ours) await old.tag(before.arn, { [SOURCE_ARN_TAG]: promoted.arn });
       const stale = FAILED_OVER_TAGS.filter((key) => before.tags[key] !== undefined);
       if (stale.length > 0) await old.untag(before.arn, stale);
+      // After the tag: the role may change a secret's labels only once it is our replica.
+      const pending = pendingVersionOf(before);
+      if (pending !== undefined) await old.unstage(before.arn, Stage.Pending, pending);
     }
     if (!replicatesTo(promoted, input.region, deps.region)) {
       await deps.secrets(deps.region).tag(promoted.arn, {

@@ -18,7 +18,7 @@ const paceWith =
   };
 
 /**
- * The same stores, with create/putValue/promote/tag/remove paced by `bucket` (shared by every
+ * The same stores, with create/putValue/promote/unstage/tag/remove paced by `bucket` (shared by every
  * Region); reads are not paced.
  *
  * @example
@@ -32,6 +32,7 @@ export const rateLimitWrites =
       create: paced,
       putValue: paced,
       promote: paced,
+      unstage: paced,
       tag: paced,
       remove: paced,
     });

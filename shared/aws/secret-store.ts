@@ -120,6 +120,12 @@ export interface SecretStore {
    * moves AWSPREVIOUS to the version it left.
    */
   promote(secretId: string, versionId: string, fromVersionId: string | undefined): Promise<void>;
+  /**
+   * UpdateSecretVersionStage: removes `stage` from `versionId`, as after CancelRotateSecret
+   * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CancelRotateSecret.html)
+   * an interrupted rotation's AWSPENDING must be removed by hand.
+   */
+  unstage(secretId: string, stage: string, versionId: string): Promise<void>;
   /** TagResource: adds or overwrites these tags. */
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void>;
   /** UntagResource: removes the tags with these keys. */

@@ -272,6 +272,18 @@ export class SecretsManagerStore implements SecretStore {
     );
   }
 
+  public async unstage(secretId: string, stage: string, versionId: string): Promise<void> {
+    await this.#send('UpdateSecretVersionStage', secretId, () =>
+      this.#client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: stage,
+          RemoveFromVersionId: versionId,
+        }),
+      ),
+    );
+  }
+
   public async tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<void> {
     await this.#send('TagResource', secretId, () =>
       this.#client.send(new TagResourceCommand({ SecretId: secretId, Tags: toTags(tags) })),

@@ -352,6 +352,16 @@ export class FakeSecretsManager {
         }
         target.stages.add('AWSCURRENT');
       },
+      async unstage(secretId, stage, versionId) {
+        await fake.#enter(region, 'UpdateSecretVersionStage', secretId);
+        const secret = require(secretId, 'UpdateSecretVersionStage');
+        const version = secret.versions.get(versionId);
+        // As the service: removing a label from a version that does not hold it is refused.
+        if (version === undefined || !version.stages.has(stage)) {
+          throw failure('InvalidParameterException', false, 'UpdateSecretVersionStage', secretId);
+        }
+        version.stages.delete(stage);
+      },
       async tag(secretId, tags) {
         await fake.#enter(region, 'TagResource', secretId);
         Object.assign(require(secretId, 'TagResource').tags, tags);

@@ -4,7 +4,7 @@
  * credentials write there), replication from the old Region leaves it alone, and after the
  * failback the old Region's secret is a replica that replication keeps current the other way.
  */
-import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailbackReport } from '#functions/failback/failback.js';
@@ -175,6 +175,17 @@ describe('failback', () => {
   });
 
   it('makes the old secrets replicas, and replication runs the other way', async () => {
+    // Prepare: a rotation of the other secret was under way in the old Region when it fell.
+    const leftover = await dr.sm(EAST).send(
+      new PutSecretValueCommand({
+        SecretId: other.arn,
+        SecretString: JSON.stringify({
+          ...(await dr.readJson(EAST, other.arn)),
+          password: 'pending-before-the-disaster',
+        }),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
     // Act
     const report = (await dr.invoke('failback', {
       region: EAST,
@@ -197,6 +208,12 @@ describe('failback', () => {
     const oldTags = Object.fromEntries((old.Tags ?? []).map((t) => [t.Key, t.Value]));
     expect(oldTags['rotasync:source-arn']).toBe(westArn);
     expect(old.RotationEnabled).toBe(false);
+    // The interrupted rotation's AWSPENDING is gone, so no later rotation there resumes it.
+    const otherOld = await dr.describe(EAST, other.arn);
+    expect(leftover.VersionId).toBeDefined();
+    // A version left without labels is deprecated: DescribeSecret no longer lists it.
+    expect(otherOld.VersionIdsToStages?.[leftover.VersionId ?? '']).toBeUndefined();
+    expect(Object.values(otherOld.VersionIdsToStages ?? {}).flat()).not.toContain('AWSPENDING');
     expect((await dr.tags(WEST, secret.name))['rotasync:replicate-to']).toBe(EAST);
     const west = await dr.readJson(WEST, secret.name);
     expect((await dr.readJson(EAST, secret.arn)).password).toBe(west.password);

@@ -3,6 +3,7 @@ import { failback } from '#functions/failback/failback.js';
 import { failover } from '#functions/failover/failover.js';
 import { parseFailbackInput, parseFailoverInput } from '#shared/dr/inputs.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
+import { Sensitive } from '#shared/sensitive.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
 import { CANARY, config, dbSecret } from '#test/fakes/replication-fixtures.js';
 import { type DrWorld, drWorld, EAST, fakeTime, WEST } from './dr-fixtures.js';
@@ -102,6 +103,27 @@ describe('failback', () => {
     expect(writesAfterRefusal).toBe(0);
     expect(forced.secrets[0]?.status).toBe('now-replica');
     expect(world.sm.currentValue(EAST, 'prod/db/app')).toContain(`${CANARY}-west`);
+  });
+
+  it('removes the AWSPENDING label a rotation interrupted by the disaster left on the old secret', async () => {
+    // Prepare: the old Region's rotation had created its pending version when the Region fell.
+    const old = world.sm.store(EAST);
+    await old.putValue(
+      'prod/db/app',
+      'f1a2b3c4-0000-4000-8000-00000000abcd',
+      new Sensitive(dbSecret('orders', `${CANARY}-pending`, EAST)),
+      {
+        stages: ['AWSPENDING'],
+      },
+    );
+    // Act
+    const report = await failback(failbackInput(), deps());
+    const again = await failback(failbackInput(), deps());
+    // Assess
+    expect(report.secrets[0]?.status).toBe('now-replica');
+    const versions = (await old.describe('prod/db/app'))?.versions ?? {};
+    expect(Object.values(versions).flat()).not.toContain('AWSPENDING');
+    expect(again.secrets[0]?.status).toBe('already-replica');
   });
 
   it('changes nothing in a dry run', async () => {
