@@ -26,6 +26,7 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
 
 const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
 
@@ -38,13 +39,7 @@ const context = {
 let output: string[] = [];
 
 beforeEach(() => {
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  output = captureOutput();
 });
 
 afterEach(() => {

@@ -17,6 +17,7 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
 import { datapointsOf, emfDatapoints } from '#test/helpers/emf.js';
 
 const context = {
@@ -28,13 +29,7 @@ const context = {
 let output: string[] = [];
 
 beforeEach(() => {
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  output = captureOutput();
 });
 
 afterEach(() => {
