@@ -14,8 +14,9 @@ import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
 import { RecordingMetrics } from '#test/fakes/recording-metrics.js';
 import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 import { brokenVersionOf, hostileString, mutatedJson } from './arbitraries.js';
-import { firstOf, type HostileInputTarget, lambdaContext, leaked, untyped } from './target.js';
+import { firstOf, type HostileInputTarget, leaked, untyped } from './target.js';
 
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 const SOURCE_NAME = 'prod/app-db';
