@@ -35,8 +35,8 @@ const SAMPLE_EVENTS: readonly Record<string, unknown>[] = (() => {
     );
 })();
 
-/** A source already replicated to both Regions: any event for it finds nothing to write. */
-const replicatedSource = async (tags: Record<string, string> = {}) => {
+/** The source, tagged to replicate to both Regions (`tags` add to or override that tag). */
+const seededSource = (tags: Record<string, string> = {}): FakeSecretsManager => {
   const fake = new FakeSecretsManager(7);
   fake.seed(SOURCE_REGION, {
     arn: SOURCE_ARN,
@@ -100,7 +100,8 @@ export const replicationEvents: HostileInputTarget<unknown> = {
   runs: { reduced: 500, full: 10000 },
   open: async () => ({
     check: async (input) => {
-      const fake = await replicatedSource();
+      // Replicated to both Regions first: any event for it then finds nothing to write.
+      const fake = seededSource();
       await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       fake.calls.length = 0;
       const knownValues = new KnownValues();
@@ -148,13 +149,7 @@ export const replicateToTags: HostileInputTarget<string> = {
   runs: { reduced: 400, full: 20000 },
   open: async () => ({
     check: async (tag) => {
-      const fake = new FakeSecretsManager(7);
-      fake.seed(SOURCE_REGION, {
-        arn: SOURCE_ARN,
-        name: SOURCE_NAME,
-        value: dbSecret('app', CANARY),
-        tags: { 'rotasync:replicate-to': tag },
-      });
+      const fake = seededSource({ 'rotasync:replicate-to': tag });
       try {
         await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       } catch (error) {
@@ -194,16 +189,7 @@ export const endpointTags: HostileInputTarget<string> = {
   runs: { reduced: 400, full: 20000 },
   open: async () => ({
     check: async (tag) => {
-      const fake = new FakeSecretsManager(7);
-      fake.seed(SOURCE_REGION, {
-        arn: SOURCE_ARN,
-        name: SOURCE_NAME,
-        value: dbSecret('app', CANARY),
-        tags: {
-          'rotasync:replicate-to': REPLICA_REGIONS.join(','),
-          'rotasync:endpoint:eu-west-1': tag,
-        },
-      });
+      const fake = seededSource({ 'rotasync:endpoint:eu-west-1': tag });
       try {
         await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       } catch (error) {
