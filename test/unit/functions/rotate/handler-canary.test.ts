@@ -22,6 +22,7 @@ import {
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
 import { captureOutput } from '#test/helpers/captured-output.js';
+import { errorOf } from '#test/helpers/error-of.js';
 import { lambdaContext } from '#test/helpers/lambda-context.js';
 
 // Distinctive values that must never reach a log line or an error.
@@ -55,15 +56,6 @@ const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
 
 const invoke = (handler: ReturnType<typeof handlerOver>, event: unknown) =>
   handler(event as never, context);
-
-const errorOf = async (run: Promise<unknown>): Promise<Error> => {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 /** An error's message and stack, and those of its whole chain of causes. */
 const errorText = (error: Error): string => {
