@@ -142,7 +142,7 @@ export const alternatingDatabase = (): FakeDatabase => {
 };
 
 /** Distinct passwords, one per call: `Gen-Pass_0001-abcdefghij`, … */
-export const passwordSequence = (): (() => Sensitive<string>) => {
+const passwordSequence = (): (() => Sensitive<string>) => {
   let n = 0;
   return () => {
     n += 1;
