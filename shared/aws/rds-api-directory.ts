@@ -213,18 +213,14 @@ export class RdsApiDirectory implements RdsDirectory {
     target: string,
   ): Promise<DbEndpoint | undefined> {
     const arn = cluster.DBClusterArn;
-    const candidates: string[] = [];
-    if (arn !== undefined) {
-      const output = await this.#send('DescribeGlobalClusters', sourceRegion, () =>
-        this.#client(sourceRegion).send(new DescribeGlobalClustersCommand({})),
-      );
-      for (const global of output.GlobalClusters ?? []) {
-        const members = global.GlobalClusterMembers ?? [];
-        if (!members.some((member) => member.DBClusterArn === arn)) continue;
-        candidates.push(...members.flatMap((member) => member.DBClusterArn ?? []));
-      }
-    }
-    candidates.push(...(cluster.ReadReplicaIdentifiers ?? []));
+    // A cluster belongs to one global database at most: its members, then the cluster's replicas.
+    const membership = arn === undefined ? undefined : await this.#globalOf(sourceRegion, arn);
+    const candidates = [
+      ...(membership?.global.GlobalClusterMembers ?? []).flatMap(
+        (member) => member.DBClusterArn ?? [],
+      ),
+      ...(cluster.ReadReplicaIdentifiers ?? []),
+    ];
     for (const candidate of candidates.filter((id) => regionOfArn(id) === target)) {
       const replica = await this.#cluster(target, candidate);
       // The cluster (writer) endpoint: it is the one that accepts writes after a failover.
