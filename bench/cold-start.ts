@@ -197,12 +197,6 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
       join(taskRoots.get(functionName) ?? '', 'functions', functionName, 'handler.js');
 
     const endpoint = { host: '127.0.0.1', port: await closedPort() };
-    const client = new SecretsManagerClient({
-      region: REGION,
-      endpoint: cloud.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
     const regionClient = (region: string) =>
       new SecretsManagerClient({
         region,
@@ -210,6 +204,7 @@ export const measureColdStarts = async (rounds: number): Promise<ColdStartFigure
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         maxAttempts: 1,
       });
+    const client = regionClient(REGION);
     const westClient = regionClient(WEST);
     /** A database secret with a rotation started (and stopped at createSecret): ARN and token. */
     const rotatingSecret = async (name: string, engine: string) => {

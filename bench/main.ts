@@ -15,8 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { createPgLoginRole, mariadbAdminConnection } from '#local-cloud/databases/clients.js';
 import { startMariadb } from '#local-cloud/databases/mariadb-server.js';
 import { startPostgres } from '#local-cloud/databases/postgres-server.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
@@ -51,34 +50,18 @@ const ms = (value: number | undefined): string =>
 const kib = (bytes: number): string => `${Math.round(bytes / 1024)}`;
 const thousands = (value: number): string => value.toLocaleString('en-US');
 
-const createPgUser = (server: RunningDatabase) => async (name: string, password: string) => {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    database: 'postgres',
-    ssl: { ca: server.caCertPem ?? '' },
-  });
-  await client.connect();
-  await client.query(
-    `CREATE ROLE ${client.escapeIdentifier(name)} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
-  );
-  await client.end();
-};
+const createPgUser = (server: RunningDatabase) => (name: string, password: string) =>
+  createPgLoginRole(server, name, password);
 
 const createMariaUser = (server: RunningDatabase) => async (name: string, password: string) => {
-  const connection = await mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    ssl: { ca: server.caCertPem ?? '' },
-  });
-  await connection.query('CREATE USER ?@? IDENTIFIED BY ?', [name, '%', password]);
-  // A single user lists its host accounts before setting the password on each.
-  await connection.query('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [name, '%']);
-  await connection.end();
+  const connection = await mariadbAdminConnection(server);
+  try {
+    await connection.query('CREATE USER ?@? IDENTIFIED BY ?', [name, '%', password]);
+    // A single user lists its host accounts before setting the password on each.
+    await connection.query('GRANT SELECT (User, Host, is_role) ON mysql.user TO ?@?', [name, '%']);
+  } finally {
+    await connection.end();
+  }
 };
 
 const coldStart = async (): Promise<void> => {

@@ -24,7 +24,7 @@ import {
   startReplicationHarness,
   WEST,
 } from '#local-cloud/replication-stack.js';
-import { SECRETS_MANAGER_QUOTAS } from '#local-cloud/request-quotas.js';
+import { quotaGroupOf } from '#local-cloud/request-quotas.js';
 
 const PREFIX = 'bench/sweep/';
 const REGIONS = [WEST, EUROPE] as const;
@@ -120,8 +120,7 @@ const seed = (harness: ReplicationHarness, count: number): void => {
 };
 
 const quotaOf = (operation: string, scale: number): number =>
-  (SECRETS_MANAGER_QUOTAS.find((group) => group.operations.includes(operation))?.perSecond ??
-    Number.POSITIVE_INFINITY) * scale;
+  (quotaGroupOf(operation)?.perSecond ?? Number.POSITIVE_INFINITY) * scale;
 
 const READ = /^(List|Describe|Get|BatchGet)/;
 

@@ -21,7 +21,7 @@ const CENTRAL_FILE_HEADER = 0x02014b50;
 const LOCAL_FILE_HEADER = 0x04034b50;
 
 /** Every file (not directory) in the zip at `zipPath`. Throws on a format it does not handle. */
-export const readZip = (zipPath: string): ZipEntry[] => {
+const readZip = (zipPath: string): ZipEntry[] => {
   const zip = readFileSync(zipPath);
   // The end record sits in the last 22 bytes plus a comment of at most 65,535.
   let end = -1;

@@ -3,7 +3,8 @@
  * Regions, the local RDS describing the databases of those Regions, the project's real
  * `replicate` and `reconcile` functions (from serverless.yml, in their own execution
  * environments) and a Secrets Manager client per Region for the caller. Also
- * `measureSweepReads`, the sweep-cost measurement both `npm run bench` and the tests run.
+ * `measureSweepReads`, the sweep-cost measurement of the integration tests (`npm run bench`
+ * measures the sweep at scale with bench/sweep-at-scale.ts).
  */
 import {
   CreateSecretCommand,

@@ -52,7 +52,7 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?$/i;
 
 /** True when a request's Host header names a loopback address (127.0.0.1, localhost, [::1]). */
-export const isLoopbackHost = (host: string | undefined): boolean =>
+const isLoopbackHost = (host: string | undefined): boolean =>
   host !== undefined && LOOPBACK_HOST.test(host);
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;

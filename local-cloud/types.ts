@@ -203,10 +203,6 @@ export interface ServiceResponse {
 export interface ServiceHandler {
   handle(request: ServiceRequest): Promise<ServiceResponse>;
   /**
-   * Optional: the service's own error shape for an injected fault (e.g. XML for RDS). Without it
-   * the server answers JSON `{"__type": code, "message": ...}` with `x-amzn-ErrorType`.
-   */
-  /**
    * Optional: the operation and resource a request names, for a REST protocol whose operation is
    * in the method and path (Lambda). Without it the server reads `X-Amz-Target` or `Action`.
    */
@@ -219,6 +215,10 @@ export interface ServiceHandler {
    * error code a larger one is refused with (Lambda takes payloads of up to 6 MB).
    */
   readonly requestLimit?: { readonly bytes: number; readonly code: string };
+  /**
+   * Optional: the service's own error shape for an injected fault (e.g. XML for RDS). Without it
+   * the server answers JSON `{"__type": code, "message": ...}` with `x-amzn-ErrorType`.
+   */
   faultResponse?(fault: { code: string; status: number; message: string; operation: string }): {
     readonly status: number;
     readonly headers: Readonly<Record<string, string>>;

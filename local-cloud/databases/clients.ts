@@ -1,6 +1,6 @@
 /**
  * Client connections to the local database servers as an application makes them (TLS verified
- * against the server's CA), for the demo, the tests and the benchmarks.
+ * against the server's CA), and as their admin, for the demo, the tests and the benchmarks.
  */
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -23,6 +23,36 @@ export const pgClient = (
     connectionTimeoutMillis: 5_000,
   });
 
+/** A pg Client (not yet connected) as the server's admin. */
+export const pgAdminClient = (server: RunningDatabaseInfo): pg.Client =>
+  pgClient(server, server.adminUser, server.adminPassword);
+
+/** Runs `work` with a pg client connected as the server's admin, and ends the client after. */
+export const withPgAdmin = async <T>(
+  server: RunningDatabaseInfo,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> => {
+  const client = pgAdminClient(server);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+};
+
+/** Creates a PostgreSQL login role `username` with `password` (both escaped), as the admin. */
+export const createPgLoginRole = (
+  server: RunningDatabaseInfo,
+  username: string,
+  password: string,
+): Promise<void> =>
+  withPgAdmin(server, async (client) => {
+    await client.query(
+      `CREATE ROLE ${client.escapeIdentifier(username)} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
+    );
+  });
+
 /** A connected mysql2 connection for `username` on `server`. */
 export const mariadbConnection = (
   server: RunningDatabaseInfo,
@@ -37,6 +67,10 @@ export const mariadbConnection = (
     connectTimeout: 5_000,
     ...(server.caCertPem === undefined ? {} : { ssl: { ca: server.caCertPem } }),
   });
+
+/** A connected mysql2 connection as the server's admin. */
+export const mariadbAdminConnection = (server: RunningDatabaseInfo): Promise<mysql.Connection> =>
+  mariadbConnection(server, server.adminUser, server.adminPassword);
 
 /**
  * Whether the credentials log in and can run a query. `false` only when the server rejects them

@@ -26,7 +26,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
+import { pgAdminClient } from './clients.js';
 import {
   freePort,
   makeServerDir,
@@ -132,17 +132,6 @@ const ownerIds = async (dataDir: string): Promise<{ uid: number; gid: number }> 
   return { uid: info.uid, gid: info.gid };
 };
 
-const adminClient = (server: RunningDatabaseInfo): pg.Client =>
-  new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    database: 'postgres',
-    ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-    connectionTimeoutMillis: 5_000,
-  });
-
 const quoteConf = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 
 /** A libpq keyword value, quoted as conninfo wants. */
@@ -155,7 +144,7 @@ const baseBackup = async (
   dataDir: string,
   slot: string,
 ): Promise<void> => {
-  const admin = adminClient(primary);
+  const admin = pgAdminClient(primary);
   await admin.connect();
   try {
     // Reserve WAL from now on, so everything after the backup's start can still be streamed.
@@ -226,14 +215,14 @@ const waitForReplication = async (
   timeoutMs: number,
 ): Promise<void> => {
   const table = `rotasync_replica_check_${randomBytes(4).toString('hex')}`;
-  const admin = adminClient(primary);
+  const admin = pgAdminClient(primary);
   await admin.connect();
   try {
     await admin.query(`CREATE TABLE ${table} (id int)`);
     await admin.query(`INSERT INTO ${table} VALUES (1)`);
     await waitUntil(
       async () => {
-        const client = adminClient(replica);
+        const client = pgAdminClient(replica);
         await client.connect();
         try {
           const recovery = await client.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r');
@@ -287,7 +276,7 @@ export const startPostgresReplica = async (
   let child: ChildProcess | undefined;
 
   const dropSlot = async (): Promise<void> => {
-    const admin = adminClient(primary);
+    const admin = pgAdminClient(primary);
     try {
       await admin.connect();
       await admin.query('SELECT pg_drop_replication_slot($1)', [slot]);
@@ -377,7 +366,7 @@ export const startPostgresReplica = async (
  * has left recovery and accepts writes: what RDS does to the server behind PromoteReadReplica.
  */
 export const promotePostgresReplica = async (replica: RunningDatabaseInfo): Promise<void> => {
-  const admin = adminClient(replica);
+  const admin = pgAdminClient(replica);
   await admin.connect();
   try {
     const promoted = await admin.query<{ done: boolean }>('SELECT pg_promote(true, 60) AS done');
@@ -397,7 +386,7 @@ export const promotePostgresReplica = async (replica: RunningDatabaseInfo): Prom
 export const postgresReplicaLagSeconds = async (
   replica: RunningDatabaseInfo,
 ): Promise<number | undefined> => {
-  const admin = adminClient(replica);
+  const admin = pgAdminClient(replica);
   try {
     await admin.connect();
     const lag = await admin.query<{ lag: string | null }>(

@@ -6,16 +6,17 @@
  */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
+import { withPgAdmin } from '#local-cloud/databases/clients.js';
 import { pgLogsIn, watchCurrentLogins } from './login-probe.js';
 import { dim, heading, line, ms, ok } from './output.js';
-import { adminQuery, randomPassword, readCredentials, rotateNow } from './setup.js';
+import { randomPassword, readCredentials, rotateNow } from './setup.js';
 import type { SceneContext } from './single-user.js';
 
 export const runAlternatingUsersScene = async ({ stack, sm, postgres }: SceneContext) => {
   heading('2. Alternating users: app_alt and app_alt_clone take turns');
   const username = 'app_alt';
   const firstPassword = randomPassword();
-  await adminQuery(postgres, async (client) => {
+  await withPgAdmin(postgres, async (client) => {
     await client.query(
       `CREATE ROLE ${username} LOGIN PASSWORD ${client.escapeLiteral(firstPassword)}`,
     );

@@ -107,24 +107,14 @@ const main = async (): Promise<void> => {
   });
   cleanups.push(() => sm.destroy());
 
-  await runSingleUserScene({ stack, sm, postgres, timeline });
-  await runAlternatingUsersScene({ stack, sm, postgres, timeline });
-  const replicated = await runReplicationScene({
-    stack,
-    sm,
-    postgres,
-    timeline,
-    replica,
-    recoveryRegion: RECOVERY,
-  });
+  const scene = { stack, sm, postgres, timeline };
+  await runSingleUserScene(scene);
+  await runAlternatingUsersScene(scene);
+  const recoveryScene = { ...scene, replica, recoveryRegion: RECOVERY };
+  const replicated = await runReplicationScene(recoveryScene);
   useLocalOperatorCredentials();
   await runRehearsalScene({
-    stack,
-    sm,
-    postgres,
-    timeline,
-    replica,
-    recoveryRegion: RECOVERY,
+    ...recoveryScene,
     rds,
     primaryId: PRIMARY_DB,
     replicaId: RECOVERY_DB,

@@ -14,12 +14,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
-import { logsIn } from '#local-cloud/databases/clients.js';
+import { logsIn, withPgAdmin } from '#local-cloud/databases/clients.js';
 import type { LocalRds } from '#local-cloud/rds/index.js';
 import { dim, duration, heading, line, ok } from './output.js';
 import type { ReplicatedSecret, ReplicationSceneContext } from './replication.js';
 import { runRotasyncCommand } from './rotasync-command.js';
-import { adminQuery, waitFor } from './setup.js';
+import { waitFor } from './setup.js';
 import { expectExit, runStage } from './stages.js';
 
 export interface RehearsalContext extends ReplicationSceneContext {
@@ -109,7 +109,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
   };
   try {
     await stage('before', async ({ say }) => {
-      await adminQuery(postgres, async (admin) => {
+      await withPgAdmin(postgres, async (admin) => {
         await admin.query(
           `CREATE TABLE ${ORDERS_TABLE} (id integer PRIMARY KEY, placed_in text NOT NULL, placed_at timestamptz NOT NULL DEFAULT now())`,
         );
@@ -128,7 +128,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
           `order 1 on ${context.primaryId} (:${current.port}): ${count} order in the table`,
       );
       const streamed = await waitFor(() =>
-        adminQuery(replica, async (admin) => {
+        withPgAdmin(replica, async (admin) => {
           // Until the replica has replayed the CREATE TABLE, the table is unknown there (42P01).
           const found = await admin
             .query(`SELECT 1 FROM ${ORDERS_TABLE} WHERE id = 1`)
@@ -177,7 +177,7 @@ export const runRehearsalScene = async (context: RehearsalContext): Promise<void
       ]);
       printer.showRun(run);
       expectExit(run, 0, printer);
-      const inRecovery = await adminQuery(replica, async (admin) => {
+      const inRecovery = await withPgAdmin(replica, async (admin) => {
         const result = await admin.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r');
         return result.rows[0]?.r;
       });

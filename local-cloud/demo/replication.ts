@@ -10,10 +10,10 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { logsIn, pgClient } from '#local-cloud/databases/clients.js';
+import { createPgLoginRole, logsIn, pgClient } from '#local-cloud/databases/clients.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import { dim, heading, line, ms, ok } from './output.js';
-import { createLoginRole, randomPassword, rotateNow, waitFor } from './setup.js';
+import { randomPassword, rotateNow, waitFor } from './setup.js';
 import type { SceneContext } from './single-user.js';
 
 export interface ReplicationSceneContext extends SceneContext {
@@ -40,7 +40,7 @@ export const runReplicationScene = async (
   );
   const username = 'app_dr';
   const firstPassword = randomPassword();
-  await createLoginRole(postgres, username, firstPassword);
+  await createPgLoginRole(postgres, username, firstPassword);
   const name = 'rotasync-demo/postgres/app-dr';
   const created = await sm.send(
     new CreateSecretCommand({

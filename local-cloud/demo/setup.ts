@@ -1,35 +1,12 @@
-/** Small set-up helpers for the demo: admin queries and random demo passwords. */
+/** Small set-up helpers for the demo: polling, random demo passwords, reading and rotating. */
 import { randomBytes } from 'node:crypto';
 import {
   GetSecretValueCommand,
   RotateSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import pg from 'pg';
-import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 import type { LocalStack } from '#local-cloud/stack.js';
 import type { RotationOutcome } from '#local-cloud/types.js';
-
-/** Runs `work` with a pg client connected as the server's admin (TLS verified). */
-export const adminQuery = async <T>(
-  server: RunningDatabaseInfo,
-  work: (client: pg.Client) => Promise<T>,
-): Promise<T> => {
-  const client = new pg.Client({
-    host: server.host,
-    port: server.port,
-    user: server.adminUser,
-    password: server.adminPassword,
-    database: 'postgres',
-    ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-  });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-};
 
 /** Polls `check` every 20 ms until it holds; resolves false once `timeoutMs` has passed. */
 export const waitFor = async (
@@ -46,18 +23,6 @@ export const waitFor = async (
 
 /** A random password for a demo user's first credentials. */
 export const randomPassword = (): string => randomBytes(18).toString('base64url');
-
-/** Creates a PostgreSQL login role with `password` (both escaped). */
-export const createLoginRole = (
-  server: RunningDatabaseInfo,
-  username: string,
-  password: string,
-): Promise<unknown> =>
-  adminQuery(server, (client) =>
-    client.query(
-      `CREATE ROLE ${client.escapeIdentifier(username)} LOGIN PASSWORD ${client.escapeLiteral(password)}`,
-    ),
-  );
 
 /** The username and password a stage of a database secret holds. */
 export const readCredentials = async (

@@ -7,11 +7,12 @@ import {
   DescribeSecretCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { createPgLoginRole } from '#local-cloud/databases/clients.js';
 import type { RunningDatabase } from '#local-cloud/databases/running-database.js';
 import type { LocalStack } from '#local-cloud/stack.js';
 import { pgLogsIn, watchCurrentLogins } from './login-probe.js';
 import { dim, heading, line, ms, ok, refused } from './output.js';
-import { createLoginRole, randomPassword, readCredentials, rotateNow } from './setup.js';
+import { randomPassword, readCredentials, rotateNow } from './setup.js';
 import type { StepTimeline } from './step-timeline.js';
 
 export interface SceneContext {
@@ -28,7 +29,7 @@ export const runSingleUserScene = async ({ stack, sm, postgres, timeline }: Scen
   heading('1. Single user: PostgreSQL user app_single, rotated three times');
   const username = 'app_single';
   const firstPassword = randomPassword();
-  await createLoginRole(postgres, username, firstPassword);
+  await createPgLoginRole(postgres, username, firstPassword);
   const name = 'rotasync-demo/postgres/app-single';
   const created = await sm.send(
     new CreateSecretCommand({

@@ -380,29 +380,23 @@ export const createLocalLambda = (options: LocalLambdaOptions): LocalLambda => {
       'x-amzn-requestid': result.requestId,
     };
     if (logType === 'Tail') headers['x-amz-log-result'] = logTail(result);
-    if (!result.ok) {
-      headers['x-amz-function-error'] = 'Unhandled';
-      return {
-        ...base,
-        status: 200,
-        headers,
-        body: errorPayload(result),
-        outcome: 'FunctionError',
-      };
-    }
+    // The function's own failure: still HTTP 200, flagged by X-Amz-Function-Error.
+    const functionError = (body: string): ServiceResponse => ({
+      ...base,
+      status: 200,
+      headers: { ...headers, 'x-amz-function-error': 'Unhandled' },
+      body,
+      outcome: 'FunctionError',
+    });
+    if (!result.ok) return functionError(errorPayload(result));
     const body = JSON.stringify(result.payload ?? null);
     if (Buffer.byteLength(body) > SYNC_PAYLOAD_LIMIT) {
-      headers['x-amz-function-error'] = 'Unhandled';
-      return {
-        ...base,
-        status: 200,
-        headers,
-        body: JSON.stringify({
+      return functionError(
+        JSON.stringify({
           errorType: 'Function.ResponseSizeTooLarge',
           errorMessage: `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_LIMIT} bytes).`,
         }),
-        outcome: 'FunctionError',
-      };
+      );
     }
     return { ...base, status: 200, headers, body, outcome: 'ok' };
   };

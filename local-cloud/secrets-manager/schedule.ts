@@ -21,8 +21,6 @@ import { checkLength, checkPattern, checkRange } from './validate.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-export type { Schedule };
-
 /**
  * Checks RotationRules as RotateSecret receives them and returns them typed. A member outside the
  * model's constraints (AutomaticallyAfterDays 1..1000, Duration 2..3 characters matching
@@ -76,7 +74,7 @@ export const validateRotationRules = (input: unknown): RotationRules => {
 };
 
 /** Parses `rate(...)` or `cron(...)`; throws InvalidParameterException. */
-export const parseScheduleExpression = (expression: string): Schedule => {
+const parseScheduleExpression = (expression: string): Schedule => {
   const parsed = parseRules(expression);
   if (!parsed.ok) throw invalidParameter(parsed.problem);
   return parsed.value;

@@ -38,22 +38,30 @@ export const epochSeconds = (ms: number): number => ms / 1000;
 /** Midnight UTC of `ms`: the service reports LastAccessedDate to the day. */
 export const startOfUtcDay = (ms: number): number => ms - (ms % 86_400_000);
 
-/** Opaque pagination token: the offset to resume from. */
-export const encodeNextToken = (offset: number): string =>
-  Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64');
+/** Where a NextToken resumes: the offset, and for ListSecrets the listing it continues. */
+export interface PagePosition {
+  readonly offset: number;
+  readonly listing?: string;
+}
 
-/** The offset a NextToken carries (0 without one); `undefined` for a token not issued here. */
-export const decodeNextToken = (token: string | undefined): number | undefined => {
-  if (token === undefined) return 0;
+/** Opaque pagination token: the offset to resume from (and the listing, for ListSecrets). */
+export const encodeNextToken = (offset: number, listing?: string): string =>
+  Buffer.from(
+    JSON.stringify(listing === undefined ? { offset } : { offset, listing }),
+    'utf8',
+  ).toString('base64');
+
+/** The position a NextToken carries (offset 0 without one); `undefined` for a token not issued here. */
+export const decodeNextToken = (token: string | undefined): PagePosition | undefined => {
+  if (token === undefined) return { offset: 0 };
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
       offset?: unknown;
+      listing?: unknown;
     };
-    return typeof parsed.offset === 'number' &&
-      Number.isInteger(parsed.offset) &&
-      parsed.offset >= 0
-      ? parsed.offset
-      : undefined;
+    const { offset, listing } = parsed;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) return undefined;
+    return typeof listing === 'string' ? { offset, listing } : { offset };
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ export const listSecretVersionIds: Operation = (body, { store }) => {
   const secret = store.require(secretIdOf(body));
   const includeDeprecated = optionalBoolean(body, 'IncludeDeprecated') ?? false;
   const maxResults = optionalInteger(body, 'MaxResults', { min: 1, max: 100 }) ?? 100;
-  const offset = decodeNextToken(optionalString(body, 'NextToken', { min: 1, max: 4096 }));
+  const offset = decodeNextToken(optionalString(body, 'NextToken', { min: 1, max: 4096 }))?.offset;
   if (offset === undefined) throw invalidNextToken();
   const versions = [...secret.versions.values()]
     .map((v) => ({ version: v, stages: stagesOf(secret, v.versionId) }))

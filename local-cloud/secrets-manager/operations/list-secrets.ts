@@ -9,7 +9,7 @@ import {
   optionalInteger,
   optionalString,
 } from '#local-cloud/secrets-manager/validate.js';
-import { decodeNextToken, type Operation } from './context.js';
+import { decodeNextToken, encodeNextToken, type Operation } from './context.js';
 import { filtersOf, matchesFilters } from './filters.js';
 import { secretListEntry } from './render.js';
 
@@ -46,22 +46,6 @@ const listingsOf = (store: RegionStore): Map<string, Listing> => {
   return kept;
 };
 
-/** The NextToken of a listing: its offset (as before) and the listing it belongs to. */
-const listingToken = (offset: number, listing: string): string =>
-  Buffer.from(JSON.stringify({ offset, listing }), 'utf8').toString('base64');
-
-const listingOfToken = (token: string | undefined): string | undefined => {
-  if (token === undefined) return undefined;
-  try {
-    const { listing } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
-      listing?: unknown;
-    };
-    return typeof listing === 'string' ? listing : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Lists the Region's secrets: Filters, SortOrder (asc|desc, default asc) and SortBy (default
  * created-date), MaxResults 1..100 (default 100), NextToken, IncludePlannedDeletion.
@@ -77,14 +61,14 @@ export const listSecrets: Operation = (body, { store, region, now }) => {
   // hasOwn: a name like `toString` must not reach Object.prototype.
   const sortKey = Object.hasOwn(SORT_KEYS, sortBy) ? SORT_KEYS[sortBy] : undefined;
   if (sortKey === undefined) throw enumViolation('SortBy', sortBy, Object.keys(SORT_KEYS));
-  const offset = decodeNextToken(nextToken);
-  if (offset === undefined) throw invalidNextToken();
+  const position = decodeNextToken(nextToken);
+  if (position === undefined) throw invalidNextToken();
+  const { offset } = position;
 
   const request = JSON.stringify([includePlannedDeletion, sortOrder, sortBy, filters]);
   const kept = listingsOf(store);
-  const tokenListing = listingOfToken(nextToken);
-  let listingId = tokenListing;
-  let listing = tokenListing === undefined ? undefined : kept.get(tokenListing);
+  let listingId = position.listing;
+  let listing = listingId === undefined ? undefined : kept.get(listingId);
   if (listing === undefined || listing.request !== request) {
     const matching = store
       .all()
@@ -117,6 +101,6 @@ export const listSecrets: Operation = (body, { store, region, now }) => {
   const response: Record<string, unknown> = {
     SecretList: page.map((s) => secretListEntry(s, region, now)),
   };
-  if (end < listing.secrets.length) response.NextToken = listingToken(end, listingId ?? '');
+  if (end < listing.secrets.length) response.NextToken = encodeNextToken(end, listingId);
   return { response, changed: false };
 };

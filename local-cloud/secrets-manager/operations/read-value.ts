@@ -148,7 +148,7 @@ export const batchGetSecretValue: Operation = (body, { store, now }) => {
     for (const id of ids) collect(id);
     return { response: { SecretValues: values, Errors: errors }, changed };
   }
-  const offset = decodeNextToken(nextToken);
+  const offset = decodeNextToken(nextToken)?.offset;
   if (offset === undefined) throw invalidNextToken();
   const matching = store
     .all()
