@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.js';
 import {
+  confirmedRegion,
   parseRegion,
   parseSecretSelector,
   type RawCommonOptions,
@@ -59,12 +60,7 @@ export const runFailback = async (
   context: CommandContext,
   options: FailbackOptions,
 ): Promise<CommandResult> => {
-  const oldRegion = options.region ?? '';
-  if (options.confirm !== oldRegion) {
-    throw new UsageError(
-      `--confirm "${options.confirm ?? ''}" does not repeat --region "${oldRegion}": nothing was done.`,
-    );
-  }
+  const oldRegion = confirmedRegion(options);
   const primaryText =
     options.primaryRegion ?? context.io.env.AWS_REGION ?? context.io.env.AWS_DEFAULT_REGION;
   if (primaryText === undefined || primaryText === '') {

@@ -8,10 +8,10 @@
 import type { Command } from 'commander';
 import type { FailoverReport } from '#functions/failover/failover.js';
 import type { CommandContext, CommandResult } from '../context.js';
-import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.js';
 import {
+  confirmedRegion,
   parseDuration,
   parseSecretSelector,
   type RawCommonOptions,
@@ -70,12 +70,7 @@ export const runFailover = async (
   context: CommandContext,
   options: FailoverOptions,
 ): Promise<CommandResult> => {
-  const region = options.region ?? '';
-  if (options.confirm !== region) {
-    throw new UsageError(
-      `--confirm "${options.confirm ?? ''}" does not repeat --region "${region}": nothing was done.`,
-    );
-  }
+  const region = confirmedRegion(options);
   const selector = parseSecretSelector(options);
   const maxWaitMs = parseDuration(options.maxWait ?? DEFAULT_MAX_WAIT, '--max-wait');
   const intervalMs = parseDuration(options.interval ?? DEFAULT_INTERVAL, '--interval');
