@@ -12,9 +12,6 @@ import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.j
 import { parseSecretSelector, type RawCommonOptions, withSecretSelector } from '../options.js';
 import { renderTable } from '../table.js';
 
-/** The drill function's report: its own type, so a change there is a compile error here. */
-export type { DrillReport };
-
 export interface DrillOptions extends RawCommonOptions {
   readonly secrets?: string[];
   readonly tag?: string;

@@ -19,9 +19,6 @@ import {
 } from '../options.js';
 import { renderTable } from '../table.js';
 
-/** The failback function's report: its own type, so a change there is a compile error here. */
-export type { FailbackReport };
-
 export interface FailbackOptions extends RawCommonOptions {
   readonly confirm?: string;
   readonly primaryRegion?: string;

@@ -19,9 +19,6 @@ import {
 } from '../options.js';
 import { formatDuration, renderTable } from '../table.js';
 
-/** The failover function's report: its own type, so a change there is a compile error here. */
-export type { FailoverReport };
-
 export interface FailoverOptions extends RawCommonOptions {
   readonly confirm?: string;
   readonly dryRun?: boolean;
