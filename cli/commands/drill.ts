@@ -48,7 +48,6 @@ export const runDrill = async (
     await invokeFunction(context, 'drill', region, { secrets: selector, failOnProblems: false }),
     ['verdict', 'checked', 'problems', 'secrets'],
   );
-  context.progress.end();
   return {
     exitCode: report.verdict === 'ready' ? ExitCode.Ok : ExitCode.ProblemsFound,
     json: { function: name, region, report },

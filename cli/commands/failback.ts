@@ -86,7 +86,6 @@ export const runFailback = async (
     }),
     ['state', 'secrets'],
   );
-  context.progress.end();
   return {
     exitCode: report.state === 'done' ? ExitCode.Ok : ExitCode.ProblemsFound,
     json: { function: name, region: primary, report },

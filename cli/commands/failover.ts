@@ -99,7 +99,6 @@ export const runFailover = async (
     );
     await context.io.sleep(intervalMs);
   }
-  context.progress.end();
   const elapsedMs = context.io.now().getTime() - started;
   return {
     exitCode:

@@ -173,7 +173,6 @@ export const startAndWait = async (
     rotation = await startRotation(context, region, name, input.start, undefined);
     waited = await wait(rotation.versionId);
   }
-  context.progress.end();
   const report: RotationReport = {
     secret: name,
     arn: described.ARN,
