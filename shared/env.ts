@@ -4,6 +4,7 @@
  * half-way. Empty or absent means the default.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { ConnectOptions } from './engines/engine.js';
 import { ConfigurationError } from './errors.js';
 
 /** A function's environment (`process.env`). */
@@ -63,7 +64,7 @@ export const realFiles: ConfigFiles = {
 };
 
 /** ROTASYNC_CA_BUNDLE's PEM (a path); default the Lambda runtime's bundle, else none. */
-export const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {
+const readCaBundle = (env: Env, files: ConfigFiles): string | undefined => {
   const path = env.ROTASYNC_CA_BUNDLE?.trim();
   if (path === undefined || path === '') {
     return files.exists(LAMBDA_CA_BUNDLE) ? files.read(LAMBDA_CA_BUNDLE) : undefined;
@@ -78,3 +79,15 @@ export const readCaBundle = (env: Env, files: ConfigFiles): string | undefined =
     `ROTASYNC_CA_BUNDLE does not name a readable PEM certificate bundle`,
   );
 };
+
+/**
+ * How the functions that log in connect: ROTASYNC_CONNECT_TIMEOUT_MS (default 5000) and the CA
+ * bundle ROTASYNC_CA_BUNDLE names (default the Lambda runtime's, with the RDS authorities).
+ *
+ * @example
+ * const connect = readConnectOptions(process.env); // at module scope
+ */
+export const readConnectOptions = (env: Env, files: ConfigFiles = realFiles): ConnectOptions => ({
+  connectTimeoutMs: readInteger(env, 'ROTASYNC_CONNECT_TIMEOUT_MS', 5000, 100, 900_000),
+  caBundle: readCaBundle(env, files),
+});

@@ -5,11 +5,11 @@
  */
 import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
-import { readConnectOptions, readDefaultRotationRules, readRegion } from '#shared/dr/config.js';
+import { readDefaultRotationRules, readRegion } from '#shared/dr/config.js';
 import { engineCredentialChecker } from '#shared/dr/credential-check.js';
 import { drSecretStores } from '#shared/dr/stores.js';
 import { engineFor } from '#shared/engines/index.js';
-import { readInteger } from '#shared/env.js';
+import { readConnectOptions, readInteger } from '#shared/env.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { KnownValues } from '#shared/known-values.js';
 import { logger } from '#shared/logger.js';

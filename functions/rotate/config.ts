@@ -7,7 +7,7 @@ import {
   type ConfigFiles,
   type Env,
   readBoolean,
-  readCaBundle,
+  readConnectOptions,
   readInteger,
   realFiles,
 } from '#shared/env.js';
@@ -83,7 +83,6 @@ const readPasswordPolicy = (env: Env): PasswordPolicy => {
  */
 export const readRotateConfig = (env: Env, files: ConfigFiles = realFiles): RotateConfig => ({
   passwordPolicy: readPasswordPolicy(env),
-  connectTimeoutMs: readInteger(env, 'ROTASYNC_CONNECT_TIMEOUT_MS', 5000, 100, 900_000),
-  caBundle: readCaBundle(env, files),
+  ...readConnectOptions(env, files),
   timeoutMarginMs: readInteger(env, 'ROTASYNC_TIMEOUT_MARGIN_MS', 2000, 0, 900_000),
 });

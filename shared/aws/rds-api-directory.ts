@@ -49,6 +49,12 @@ const endpointOf = (
 ): DbEndpoint | undefined =>
   address === undefined || port === undefined ? undefined : { host: address, port };
 
+/** Every name a cluster answers to: its writer, reader and custom endpoints. */
+const clusterHostnames = (cluster: DBCluster): string[] =>
+  [cluster.Endpoint, cluster.ReaderEndpoint, ...(cluster.CustomEndpoints ?? [])].filter(
+    (name) => name !== undefined,
+  );
+
 /** `undefined` when `error` is RDS's not-found fault; rethrows anything else. */
 const absentWhenNotFound = (error: unknown): undefined => {
   if (error instanceof AwsCallError && NOT_FOUND.has(error.code)) return undefined;
@@ -139,18 +145,13 @@ export class RdsApiDirectory implements RdsDirectory {
       return { host, port, engine, hostnames: [host] };
     }
     const cluster = await this.#cluster(region, arn);
+    if (cluster === undefined) return undefined;
     // The cluster (writer) endpoint: the only one where users can be created.
-    const host = cluster?.Endpoint;
-    const port = cluster?.Port;
-    const engine = cluster?.Engine;
+    const host = cluster.Endpoint;
+    const port = cluster.Port;
+    const engine = cluster.Engine;
     if (host === undefined || port === undefined || engine === undefined) return undefined;
-    const others = [cluster?.ReaderEndpoint, ...(cluster?.CustomEndpoints ?? [])];
-    return {
-      host,
-      port,
-      engine,
-      hostnames: [host, ...others.filter((name) => name !== undefined)],
-    };
+    return { host, port, engine, hostnames: clusterHostnames(cluster) };
   }
 
   async #fromInstance(region: string, instance: DBInstance): Promise<Source | undefined> {
@@ -176,8 +177,9 @@ export class RdsApiDirectory implements RdsDirectory {
       }
     }
     for await (const cluster of this.#allClusters(region)) {
-      const names = [cluster.Endpoint, cluster.ReaderEndpoint, ...(cluster.CustomEndpoints ?? [])];
-      if (names.some((name) => name?.toLowerCase() === host)) return { kind: 'cluster', cluster };
+      if (clusterHostnames(cluster).some((name) => name.toLowerCase() === host)) {
+        return { kind: 'cluster', cluster };
+      }
     }
     return undefined;
   }
@@ -208,18 +210,14 @@ export class RdsApiDirectory implements RdsDirectory {
     target: string,
   ): Promise<DbEndpoint | undefined> {
     const arn = cluster.DBClusterArn;
-    const candidates: string[] = [];
-    if (arn !== undefined) {
-      const output = await this.#send('DescribeGlobalClusters', sourceRegion, () =>
-        this.#client(sourceRegion).send(new DescribeGlobalClustersCommand({})),
-      );
-      for (const global of output.GlobalClusters ?? []) {
-        const members = global.GlobalClusterMembers ?? [];
-        if (!members.some((member) => member.DBClusterArn === arn)) continue;
-        candidates.push(...members.flatMap((member) => member.DBClusterArn ?? []));
-      }
-    }
-    candidates.push(...(cluster.ReadReplicaIdentifiers ?? []));
+    // A cluster belongs to one global database at most: its members, then the cluster's replicas.
+    const membership = arn === undefined ? undefined : await this.#globalOf(sourceRegion, arn);
+    const candidates = [
+      ...(membership?.global.GlobalClusterMembers ?? []).flatMap(
+        (member) => member.DBClusterArn ?? [],
+      ),
+      ...(cluster.ReadReplicaIdentifiers ?? []),
+    ];
     for (const candidate of candidates.filter((id) => regionOfArn(id) === target)) {
       const replica = await this.#cluster(target, candidate);
       // The cluster (writer) endpoint: it is the one that accepts writes after a failover.
@@ -299,8 +297,8 @@ export class RdsApiDirectory implements RdsDirectory {
       }
     }
     for await (const cluster of this.#allClusters(region)) {
-      const names = [cluster.Endpoint, cluster.ReaderEndpoint, ...(cluster.CustomEndpoints ?? [])];
-      if (cluster.Port === endpoint.port && names.some((name) => name?.toLowerCase() === host)) {
+      const names = clusterHostnames(cluster);
+      if (cluster.Port === endpoint.port && names.some((name) => name.toLowerCase() === host)) {
         return this.#recoveryCluster(region, cluster);
       }
     }

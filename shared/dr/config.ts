@@ -3,8 +3,7 @@
  * the function's init (ConfigurationError naming the variable).
  */
 import type { RotationRules } from '#shared/aws/secret-store.js';
-import type { ConnectOptions } from '#shared/engines/engine.js';
-import { type Env, readCaBundle, readInteger, realFiles } from '#shared/env.js';
+import type { Env } from '#shared/env.js';
 import { ConfigurationError } from '#shared/errors.js';
 import { REGION_PATTERN } from '#shared/replication/config.js';
 import { parseScheduleExpression } from '#shared/rotation-schedule.js';
@@ -15,15 +14,6 @@ export const readRegion = (env: Env): string => {
   if (!REGION_PATTERN.test(region)) throw new ConfigurationError('AWS_REGION must name a Region');
   return region;
 };
-
-/**
- * How the functions that log in connect: ROTASYNC_CONNECT_TIMEOUT_MS (default 5000) and the CA
- * bundle ROTASYNC_CA_BUNDLE names (default the Lambda runtime's, with the RDS authorities).
- */
-export const readConnectOptions = (env: Env): ConnectOptions => ({
-  connectTimeoutMs: readInteger(env, 'ROTASYNC_CONNECT_TIMEOUT_MS', 5000, 100, 900_000),
-  caBundle: readCaBundle(env, realFiles),
-});
 
 /**
  * ROTASYNC_FAILOVER_ROTATION_SCHEDULE (default `rate(30 days)`), checked by Secrets Manager's own

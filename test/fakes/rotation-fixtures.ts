@@ -1,6 +1,6 @@
 /** Shared fixtures for the rotation tests: secrets, events, deps over fakes. */
 
-import type { RotateDeps } from '#functions/rotate/deps.js';
+import type { RotateDeps, StepRequest } from '#functions/rotate/deps.js';
 import { alternatingUsers } from '#functions/rotate/strategies/alternating-users.js';
 import { strategyBySecret } from '#functions/rotate/strategies/by-secret.js';
 import { singleUser } from '#functions/rotate/strategies/single-user.js';
@@ -60,7 +60,27 @@ export const rotatingStore = (current: string = appSecret()): FakeSecretStore =>
   return store;
 };
 
+/** `rotatingStore` whose token already holds the pending version (createSecret has run). */
+export const storeWithPending = (
+  pending: string = appSecret({ password: NEW_PASSWORD }),
+): FakeSecretStore => {
+  const store = rotatingStore();
+  store.addVersion(SECRET_ID, TOKEN, pending, [Stage.Pending]);
+  return store;
+};
+
 export const plentyOfTime: Deadline = { remainingMs: () => 60_000 };
+
+/** What the gate hands `step`: the event, the secret's metadata as `store` has it now, a deadline. */
+export const stepRequest = async (
+  store: FakeSecretStore,
+  step: RotationStep,
+  deadline: Deadline = plentyOfTime,
+): Promise<StepRequest> => ({
+  event: rotationEvent(step),
+  metadata: await store.metadataOf(SECRET_ID),
+  deadline,
+});
 
 export interface FakeDeps extends RotateDeps {
   readonly store: FakeSecretStore;
@@ -122,7 +142,7 @@ export const alternatingDatabase = (): FakeDatabase => {
 };
 
 /** Distinct passwords, one per call: `Gen-Pass_0001-abcdefghij`, … */
-export const passwordSequence = (): (() => Sensitive<string>) => {
+const passwordSequence = (): (() => Sensitive<string>) => {
   let n = 0;
   return () => {
     n += 1;

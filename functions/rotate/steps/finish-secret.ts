@@ -4,7 +4,6 @@
  */
 
 import type { RotateDeps, Step } from '#functions/rotate/deps.js';
-import { Stage } from '#shared/aws/secret-store.js';
 
 /** The slice of RotateDeps finishSecret uses. */
 export type FinishSecretDeps = Pick<RotateDeps, 'store' | 'log'>;
@@ -12,9 +11,7 @@ export type FinishSecretDeps = Pick<RotateDeps, 'store' | 'log'>;
 /** Promotes the pending version to AWSCURRENT; nothing when it already is. */
 export const finishSecret: Step<FinishSecretDeps> = async ({ event, metadata }, deps) => {
   const token = event.ClientRequestToken;
-  const current = Object.entries(metadata.versions).find(([, stages]) =>
-    stages.includes(Stage.Current),
-  )?.[0];
+  const current = metadata.currentVersionId;
   if (current === token) return;
   await deps.store.promote(event.SecretId, token, current);
   deps.log.info('pending version promoted to AWSCURRENT', { demotedVersion: current });

@@ -22,7 +22,6 @@ import type { SuperuserSecret, SuperuserSecrets } from '#functions/rotate/superu
 import type { DbSession, Engine } from '#shared/engines/engine.js';
 import {
   ClonePrivilegesError,
-  CredentialsMismatchError,
   type ErrorWhere,
   LoginRejectedError,
   NotACloneError,
@@ -165,13 +164,8 @@ export const alternatingUsers = (ports: AlternatingUsersPorts): Strategy => {
 
     setPending: async (current, pending, context) => {
       const { where } = context;
+      // setSecret has checked that pending names the same masterarn (checkPendingTarget).
       const masterarn = requireMasterarn(current, where);
-      if (pending.masterarn !== masterarn) {
-        throw new CredentialsMismatchError(
-          'pending masterarn differs from current masterarn',
-          where,
-        );
-      }
       // The confused-deputy guard: the superuser acts only for whoever holds a working login.
       const asCurrent = await context.sessions.login(current);
       if (!asCurrent) {

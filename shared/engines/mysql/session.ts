@@ -70,6 +70,16 @@ const sameList = (a: readonly Account[], b: readonly Account[]): boolean =>
   a.length === b.length &&
   a.every((item, i) => item.user === b[i]?.user && item.host === b[i]?.host);
 
+/** True when `error` says this session may not read `mysql.user` (or the columns it needs). */
+const mayNotReadUserTable = (error: unknown): boolean => {
+  const errno = errnoOf(error);
+  return (
+    errno === ER_TABLEACCESS_DENIED ||
+    errno === ER_COLUMNACCESS_DENIED ||
+    errno === ER_DBACCESS_DENIED
+  );
+};
+
 interface AccountRow {
   readonly host: string;
   readonly tls: TlsRequirement;
@@ -250,14 +260,7 @@ export class MysqlSession implements DbSession {
       const rows = await this.#run(listAccounts(user, this.#flavor));
       return rows.map((row) => ({ host: String(row.host), tls: tlsRequirementOf(row) }));
     } catch (error) {
-      const errno = errnoOf(error);
-      if (
-        errno === ER_TABLEACCESS_DENIED ||
-        errno === ER_COLUMNACCESS_DENIED ||
-        errno === ER_DBACCESS_DENIED
-      ) {
-        return undefined;
-      }
+      if (mayNotReadUserTable(error)) return undefined;
       throw error;
     }
   }
@@ -268,14 +271,7 @@ export class MysqlSession implements DbSession {
       const rows = await this.#run(listAccountHosts(user, this.#flavor));
       return rows.map((row) => String(row.host));
     } catch (error) {
-      const errno = errnoOf(error);
-      if (
-        errno !== ER_TABLEACCESS_DENIED &&
-        errno !== ER_COLUMNACCESS_DENIED &&
-        errno !== ER_DBACCESS_DENIED
-      ) {
-        throw error;
-      }
+      if (!mayNotReadUserTable(error)) throw error;
       throw new HostAccountsError(
         `cannot list the host accounts of user "${user}": this session may not read mysql.user, and a password set on one account only would leave the others on the old one. Grant ${listAccountsGrant(this.#flavor)} TO each account of the user (it reveals user and host names only), or rotate it with alternating users (masterarn), whose superuser sets every account`,
         {},

@@ -209,20 +209,36 @@ export const requireClause = (tls: TlsRequirement): string => {
   return sql.replace(/\?/g, () => escapeLiteral(values[index++] ?? ''));
 };
 
+/**
+ * `<verb> USER ?@? IDENTIFIED BY ?`, plus the REQUIRE clause that sets `tls` when one is given:
+ * the one shape of the statements below that set an account's password (and TLS requirement).
+ */
+const userIdentifiedBy = (
+  verb: 'ALTER' | 'CREATE',
+  user: string,
+  host: string,
+  password: Sensitive<string>,
+  tls?: TlsRequirement,
+): Statement => {
+  assertPassword(password);
+  const require = tls === undefined ? undefined : requireClauseParts(tls);
+  const label = `${verb} USER ... IDENTIFIED BY`;
+  return statement(
+    require === undefined ? label : `${label} ... REQUIRE`,
+    require === undefined
+      ? `${verb} USER ?@? IDENTIFIED BY ?`
+      : `${verb} USER ?@? IDENTIFIED BY ? ${require.sql}`,
+    [...accountValues(user, host), password, ...(require?.values ?? [])],
+    true,
+  );
+};
+
 /** `ALTER USER ... IDENTIFIED BY` (MySQL 5.7.6+, MariaDB 10.2+): sets one account's password. */
 export const alterUserPassword = (
   user: string,
   host: string,
   password: Sensitive<string>,
-): Statement => {
-  assertPassword(password);
-  return statement(
-    'ALTER USER ... IDENTIFIED BY',
-    `ALTER USER ?@? IDENTIFIED BY ?`,
-    [...accountValues(user, host), password],
-    true,
-  );
-};
+): Statement => userIdentifiedBy('ALTER', user, host, password);
 
 /** The same plus the TLS requirement, in one statement (MySQL 5.7.6+, MariaDB 10.2+). */
 export const alterUserPasswordAndTls = (
@@ -230,16 +246,7 @@ export const alterUserPasswordAndTls = (
   host: string,
   password: Sensitive<string>,
   tls: TlsRequirement,
-): Statement => {
-  assertPassword(password);
-  const require = requireClauseParts(tls);
-  return statement(
-    'ALTER USER ... IDENTIFIED BY ... REQUIRE',
-    `ALTER USER ?@? IDENTIFIED BY ? ${require.sql}`,
-    [...accountValues(user, host), password, ...require.values],
-    true,
-  );
-};
+): Statement => userIdentifiedBy('ALTER', user, host, password, tls);
 
 /** The pre-ALTER USER form (MySQL 5.6, MariaDB 10.1): `SET PASSWORD FOR ... = PASSWORD(?)`. */
 export const setPasswordFor = (
@@ -280,31 +287,14 @@ export const createUser = (
   host: string,
   password: Sensitive<string>,
   tls: TlsRequirement,
-): Statement => {
-  assertPassword(password);
-  const require = requireClauseParts(tls);
-  return statement(
-    'CREATE USER ... IDENTIFIED BY ... REQUIRE',
-    `CREATE USER ?@? IDENTIFIED BY ? ${require.sql}`,
-    [...accountValues(user, host), password, ...require.values],
-    true,
-  );
-};
+): Statement => userIdentifiedBy('CREATE', user, host, password, tls);
 
 /** Creates `user@host` with a password only (servers whose CREATE USER has no REQUIRE). */
 export const createUserLegacy = (
   user: string,
   host: string,
   password: Sensitive<string>,
-): Statement => {
-  assertPassword(password);
-  return statement(
-    'CREATE USER ... IDENTIFIED BY',
-    `CREATE USER ?@? IDENTIFIED BY ?`,
-    [...accountValues(user, host), password],
-    true,
-  );
-};
+): Statement => userIdentifiedBy('CREATE', user, host, password);
 
 /** Sets the TLS requirement the pre-5.7 way: `GRANT USAGE ... REQUIRE`. */
 export const grantUsageRequire = (user: string, host: string, tls: TlsRequirement): Statement =>

@@ -67,7 +67,7 @@ const evaluateCondition = (node: unknown, conditions: Record<string, unknown>): 
 };
 
 /** Every condition of the template, evaluated. */
-export const evaluateConditions = (template: Template): Record<string, boolean> => {
+const evaluateConditions = (template: Template): Record<string, boolean> => {
   const conditions = template.Conditions ?? {};
   return Object.fromEntries(
     Object.entries(conditions).map(([name, node]) => [name, evaluateCondition(node, conditions)]),

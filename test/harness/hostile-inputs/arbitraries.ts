@@ -67,7 +67,7 @@ export const QUOTING_BREAKERS = [
 ] as const;
 
 /** Breakers that are neither whitespace (which `trim` removes) nor ASCII letters or digits. */
-export const NON_BLANK_BREAKERS = QUOTING_BREAKERS.filter(
+const NON_BLANK_BREAKERS = QUOTING_BREAKERS.filter(
   (fragment) =>
     fragment.trim() === fragment && fragment.trim() !== '' && !/^[A-Za-z0-9]+$/.test(fragment),
 );
@@ -116,7 +116,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A value of any JSON type (or `undefined`), strings hostile. */
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: hostileString },
   {
     weight: 1,
@@ -158,7 +158,7 @@ export const hostileKey: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** `base` with `fragment` inserted at a position (0..length). */
-export const insertInto = (base: string, fragment: string, at: number): string => {
+const insertInto = (base: string, fragment: string, at: number): string => {
   const index = Math.min(Math.max(0, at), base.length);
   return `${base.slice(0, index)}${fragment}${base.slice(index)}`;
 };
@@ -198,7 +198,7 @@ export type JsonMutation =
     };
 
 /** Every path to a value inside `value` (objects only; the root excluded). */
-export const pathsOf = (value: unknown, prefix: readonly string[] = []): string[][] => {
+const pathsOf = (value: unknown, prefix: readonly string[] = []): string[][] => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.keys(value).flatMap((key) => [
     [...prefix, key],
@@ -215,7 +215,7 @@ const objectPathsOf = (value: unknown): string[][] => [
 ];
 
 /** A deep copy of `base` with the mutations applied; keys are defined as own data properties. */
-export const applyMutations = (base: Json, mutations: readonly JsonMutation[]): Json => {
+const applyMutations = (base: Json, mutations: readonly JsonMutation[]): Json => {
   const copy = structuredClone(base);
   for (const mutation of mutations) {
     const parentPath = mutation.op === 'add' ? mutation.path : mutation.path.slice(0, -1);

@@ -9,11 +9,11 @@
  * same time; the hostile part follows it.
  */
 import fc from 'fast-check';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
 import { rotate } from '#functions/rotate/rotate.js';
 import { singleUser } from '#functions/rotate/strategies/single-user.js';
-import { logsIn } from '#local-cloud/databases/clients.js';
+import { logsIn, mariadbConnection, pgClient } from '#local-cloud/databases/clients.js';
 import type { RunningDatabaseInfo } from '#local-cloud/databases/running-database.js';
 import { engineFor } from '#shared/engines/index.js';
 import { createPasswordGenerator, DEFAULT_PASSWORD_POLICY } from '#shared/passwords.js';
@@ -87,14 +87,7 @@ interface ServerAdmin {
 
 const postgresAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> => {
   const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client({
-      host: server.host,
-      port: server.port,
-      user: server.adminUser,
-      password: server.adminPassword,
-      database: 'postgres',
-      ssl: server.caCertPem === undefined ? false : { ca: server.caCertPem },
-    });
+    const client = pgClient(server, server.adminUser, server.adminPassword);
     // A hostile statement can end the connection; the error must not escape as unhandled.
     client.on('error', () => undefined);
     await client.connect();
@@ -154,13 +147,7 @@ const padSpace = (name: string): string => name.replace(/ +$/, '');
 
 const mariadbAdmin = async (server: RunningDatabaseInfo): Promise<ServerAdmin> => {
   const connect = async (): Promise<mysql.Connection> => {
-    const connection = await mysql.createConnection({
-      host: server.host,
-      port: server.port,
-      user: server.adminUser,
-      password: server.adminPassword,
-      ...(server.caCertPem === undefined ? {} : { ssl: { ca: server.caCertPem } }),
-    });
+    const connection = await mariadbConnection(server, server.adminUser, server.adminPassword);
     connection.on('error', () => undefined);
     return connection;
   };

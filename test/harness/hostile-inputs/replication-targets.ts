@@ -14,8 +14,9 @@ import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
 import { RecordingMetrics } from '#test/fakes/recording-metrics.js';
 import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 import { brokenVersionOf, hostileString, mutatedJson } from './arbitraries.js';
-import { firstOf, type HostileInputTarget, lambdaContext, leaked, untyped } from './target.js';
+import { firstOf, type HostileInputTarget, leaked, untyped } from './target.js';
 
 const SOURCE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/app-db-AbCdEf';
 const SOURCE_NAME = 'prod/app-db';
@@ -34,8 +35,8 @@ const SAMPLE_EVENTS: readonly Record<string, unknown>[] = (() => {
     );
 })();
 
-/** A source already replicated to both Regions: any event for it finds nothing to write. */
-const replicatedSource = async (tags: Record<string, string> = {}) => {
+/** The source, tagged to replicate to both Regions (`tags` add to or override that tag). */
+const seededSource = (tags: Record<string, string> = {}): FakeSecretsManager => {
   const fake = new FakeSecretsManager(7);
   fake.seed(SOURCE_REGION, {
     arn: SOURCE_ARN,
@@ -99,7 +100,8 @@ export const replicationEvents: HostileInputTarget<unknown> = {
   runs: { reduced: 500, full: 10000 },
   open: async () => ({
     check: async (input) => {
-      const fake = await replicatedSource();
+      // Replicated to both Regions first: any event for it then finds nothing to write.
+      const fake = seededSource();
       await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       fake.calls.length = 0;
       const knownValues = new KnownValues();
@@ -147,13 +149,7 @@ export const replicateToTags: HostileInputTarget<string> = {
   runs: { reduced: 400, full: 20000 },
   open: async () => ({
     check: async (tag) => {
-      const fake = new FakeSecretsManager(7);
-      fake.seed(SOURCE_REGION, {
-        arn: SOURCE_ARN,
-        name: SOURCE_NAME,
-        value: dbSecret('app', CANARY),
-        tags: { 'rotasync:replicate-to': tag },
-      });
+      const fake = seededSource({ 'rotasync:replicate-to': tag });
       try {
         await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       } catch (error) {
@@ -193,16 +189,7 @@ export const endpointTags: HostileInputTarget<string> = {
   runs: { reduced: 400, full: 20000 },
   open: async () => ({
     check: async (tag) => {
-      const fake = new FakeSecretsManager(7);
-      fake.seed(SOURCE_REGION, {
-        arn: SOURCE_ARN,
-        name: SOURCE_NAME,
-        value: dbSecret('app', CANARY),
-        tags: {
-          'rotasync:replicate-to': REPLICA_REGIONS.join(','),
-          'rotasync:endpoint:eu-west-1': tag,
-        },
-      });
+      const fake = seededSource({ 'rotasync:endpoint:eu-west-1': tag });
       try {
         await replicateSecret({ secretId: SOURCE_NAME, sourceRegion: SOURCE_REGION }, deps(fake));
       } catch (error) {

@@ -45,8 +45,9 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 import { brokenVersionOf, hostileKey, hostileString, mutatedJson } from './arbitraries.js';
-import { firstOf, type HostileInputTarget, lambdaContext, leaked, untyped } from './target.js';
+import { firstOf, type HostileInputTarget, leaked, untyped } from './target.js';
 
 const CANARIES = [CURRENT_PASSWORD, NEW_PASSWORD, MASTER_PASSWORD];
 const silentLogger = new Logger({ serviceName: 'rotasync', logLevel: 'SILENT' });

@@ -5,7 +5,6 @@
  * figures. Both take the targets from ./index.ts.
  */
 
-import type { Context } from 'aws-lambda';
 import type fc from 'fast-check';
 import { RotasyncError } from '#shared/errors.js';
 
@@ -55,19 +54,3 @@ export const leaked = (texts: readonly string[], values: readonly string[]): str
 /** The first violation of several, or `undefined`. */
 export const firstOf = (...violations: (string | undefined)[]): string | undefined =>
   violations.find((violation) => violation !== undefined);
-
-/** A Lambda context for invoking a handler chain directly. */
-export const lambdaContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: '2026/01/01/[$LATEST]harness',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});

@@ -10,7 +10,7 @@ import type { TextStream } from '#local-cloud/taps.js';
 import type { Encoding } from './encodings.js';
 import { fingerprint } from './values.js';
 
-export const PLANTS_FILE = 'plants.jsonl';
+const PLANTS_FILE = 'plants.jsonl';
 
 /** A value planted on purpose, as the scan must find it. */
 export interface Plant {

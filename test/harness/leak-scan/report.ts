@@ -9,7 +9,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 /** One line per finding. */
-export const formatFinding = (finding: Finding): string =>
+const formatFinding = (finding: Finding): string =>
   `  ${finding.stream}: ${finding.file} line ${finding.line} column ${finding.column}` +
   ` [${finding.source}]: value ${finding.value} (${finding.origin}) as ${finding.encoding}`;
 

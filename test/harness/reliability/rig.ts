@@ -31,7 +31,7 @@ export type EngineKey = 'postgres' | 'mariadb';
  * The rotate function's step budget in the harness: its 60 s timeout minus this margin (the
  * documented ROTASYNC_TIMEOUT_MARGIN_MS), so a hanging statement costs seconds, not a minute.
  */
-export const STEP_BUDGET_MS = 6_000;
+const STEP_BUDGET_MS = 6_000;
 const FUNCTION_TIMEOUT_MS = 60_000;
 
 export interface RigOptions {

@@ -17,7 +17,7 @@ import type { EngineKey, Rig } from './rig.js';
 export type StrategyKey = 'single' | 'alternating';
 
 /** The host accounts every MariaDB user of the harness has. */
-export const MARIADB_HOSTS = ['%', '10.%'] as const;
+const MARIADB_HOSTS = ['%', '10.%'] as const;
 
 /** A rotated secret and the user it started with. */
 export interface Target {

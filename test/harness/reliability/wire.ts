@@ -95,7 +95,6 @@ export class MysqlPackets extends Framer<MysqlPacket> {
 
 export const MYSQL_CLIENT_SSL = 0x800;
 export const MYSQL_CLIENT_DEPRECATE_EOF = 0x01000000;
-export const MYSQL_COM_QUIT = 0x01;
 export const MYSQL_COM_QUERY = 0x03;
 export const MYSQL_COM_STMT_PREPARE = 0x16;
 export const MYSQL_COM_STMT_EXECUTE = 0x17;

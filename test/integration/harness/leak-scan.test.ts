@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgClient } from '#local-cloud/databases/clients.js';
 import { createEventDispatcher } from '#local-cloud/events/dispatcher.js';
 import { type LocalCloud, startLocalCloud } from '#local-cloud/index.js';
 import { FunctionHost } from '#local-cloud/lambda/function-host.js';
@@ -127,15 +127,7 @@ describe('the leak scan, against values planted on purpose', () => {
     });
     // The command echoes an unknown command's name in its error.
     await runCli([values.cliArgument]);
-    const server = postgresServer();
-    const login = new pg.Client({
-      host: server.host,
-      port: server.port,
-      user: values.databaseUser,
-      password: 'not-the-password',
-      database: 'postgres',
-      ssl: { ca: server.caCertPem ?? '' },
-    });
+    const login = pgClient(postgresServer(), values.databaseUser, 'not-the-password');
     const refused = await login.connect().then(
       () => 'logged in',
       (error: Error) => error.message,

@@ -4,8 +4,8 @@
  * the way back to the original: it may only do so when that user really is the clone, checked
  * through the superuser before anything changes. Real servers, the real `rotate` function.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgClient } from '#local-cloud/databases/clients.js';
 import {
   adminMaria,
   createMariaUser,
@@ -53,14 +53,7 @@ describe('PostgreSQL', () => {
     const attackerPassword = randomPassword();
     await createPgUser(attacker, attackerPassword, 'CREATEROLE');
     const impostorPassword = randomPassword();
-    const asAttacker = new pg.Client({
-      host: server.host,
-      port: server.port,
-      user: attacker,
-      password: attackerPassword,
-      database: 'postgres',
-      ssl: { ca: server.caCertPem ?? '' },
-    });
+    const asAttacker = pgClient(server, attacker, attackerPassword);
     await asAttacker.connect();
     const impostor = asAttacker.escapeIdentifier(`${victim}_clone`);
     await asAttacker.query(

@@ -4,6 +4,7 @@
  */
 
 import type { FailoverDeps } from '#functions/failover/failover.js';
+import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { Deadline } from '#shared/deadline.js';
 import { replicateSecret } from '#shared/replication/replicate-secret.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
@@ -36,7 +37,7 @@ export const fakeTime = (budgetMs: number) => {
 export interface DrWorld {
   readonly sm: FakeSecretsManager;
   /** Replica lookups from the source Region (FakeRds), with the recovery Region's databases. */
-  readonly rds: FakeRds & FakeDatabases;
+  readonly rds: DrRds;
   readonly databases: FakeDatabases;
   readonly credentials: FakeCredentials;
   /** Seeds a source in the primary Region, rotating every 7 days, replicated to the recovery one. */
@@ -44,16 +45,20 @@ export interface DrWorld {
   failoverDeps(overrides?: Partial<FailoverDeps>): FailoverDeps;
 }
 
+/** The RDS calls the DR functions make: replica lookups and the recovery Region's databases. */
+export type DrRds = Pick<
+  RdsDirectory,
+  'findReplicaEndpoint' | 'findByEndpoint' | 'refresh' | 'replicaLagSeconds' | 'promote'
+>;
+
 /** FakeRds's replica lookups together with `databases`' recovery-Region calls: one RDS port. */
-export const withDatabases = (rds: FakeRds, databases: FakeDatabases): FakeRds & FakeDatabases =>
-  new Proxy(databases, {
-    get: (target, key) => {
-      if (key === 'findReplicaEndpoint') return rds.findReplicaEndpoint.bind(rds);
-      const member: unknown = Reflect.get(target, key, target);
-      // Private fields: methods run on the fake itself, not on the proxy.
-      return typeof member === 'function' ? member.bind(target) : member;
-    },
-  }) as FakeRds & FakeDatabases;
+export const withDatabases = (rds: FakeRds, databases: FakeDatabases): DrRds => ({
+  findReplicaEndpoint: (...args) => rds.findReplicaEndpoint(...args),
+  findByEndpoint: (...args) => databases.findByEndpoint(...args),
+  refresh: (...args) => databases.refresh(...args),
+  replicaLagSeconds: (...args) => databases.replicaLagSeconds(...args),
+  promote: (...args) => databases.promote(...args),
+});
 
 export const drWorld = (): DrWorld => {
   const sm = new FakeSecretsManager(11);

@@ -13,6 +13,7 @@ import { replicateSecret } from '#shared/replication/replicate-secret.js';
 import { FakeRds } from '#test/fakes/fake-rds.js';
 import { FakeSecretsManager } from '#test/fakes/fake-secrets-manager.js';
 import { CANARY, config, dbSecret, SOURCE_REGION } from '#test/fakes/replication-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
 import { datapointsOf, emfDatapoints } from '#test/helpers/emf.js';
 
 const context = {
@@ -41,13 +42,7 @@ const setup = async () => {
   });
   await replicateSecret({ secretId: 'app', sourceRegion: SOURCE_REGION }, deps);
   fake.change(SOURCE_REGION, 'app', dbSecret('app', `${CANARY}-2`));
-  const lines: string[] = [];
-  const capture = (chunk: unknown): boolean => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  const lines = captureOutput();
   const handler = buildReconcileHandler({
     deps: { ...deps, store: (region) => rememberingStore(fake.store(region), knownValues) },
     region: SOURCE_REGION,

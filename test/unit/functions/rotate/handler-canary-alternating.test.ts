@@ -1,5 +1,4 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
 import { alternatingUsers } from '#functions/rotate/strategies/alternating-users.js';
@@ -26,25 +25,17 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 
 const CANARY_NEW = 'CANARY-new-alt-9a8b7c6d5e4f3a2b1c';
 
-const context = {
-  functionName: 'rotasync-test-rotate',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = lambdaContext('rotasync-test-rotate');
 
 let output: string[] = [];
 
 beforeEach(() => {
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  output = captureOutput();
 });
 
 afterEach(() => {

@@ -1,5 +1,4 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
@@ -22,36 +21,20 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
+import { errorOf } from '#test/helpers/error-of.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 
 // Distinctive values that must never reach a log line or an error.
 const CANARY_CURRENT = 'CANARY-current-7f3e9a1b2c4d';
 const CANARY_NEW = 'CANARY-new-0c9b8a7f6e5d4c3b2a19';
 
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'rotasync-test-rotate',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:rotasync-test-rotate',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/rotasync-test-rotate',
-  logStreamName: '2026/11/28/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = lambdaContext('rotasync-test-rotate');
 
 let output: string[] = [];
 
 beforeEach(() => {
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  output = captureOutput();
 });
 
 afterEach(() => {
@@ -73,15 +56,6 @@ const handlerOver = (store: FakeSecretStore, database: FakeDatabase) => {
 
 const invoke = (handler: ReturnType<typeof handlerOver>, event: unknown) =>
   handler(event as never, context);
-
-const errorOf = async (run: Promise<unknown>): Promise<Error> => {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 /** An error's message and stack, and those of its whole chain of causes. */
 const errorText = (error: Error): string => {

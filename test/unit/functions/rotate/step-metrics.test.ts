@@ -1,5 +1,4 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildRotateHandler } from '#functions/rotate/build-handler.js';
 import { ROTATION_STEPS } from '#shared/inputs/rotation-event.js';
@@ -17,24 +16,16 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { captureOutput } from '#test/helpers/captured-output.js';
 import { datapointsOf, emfDatapoints } from '#test/helpers/emf.js';
+import { lambdaContext } from '#test/helpers/lambda-context.js';
 
-const context = {
-  functionName: 'rotasync-test-rotate',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  getRemainingTimeInMillis: () => 60_000,
-} as Context;
+const context = lambdaContext('rotasync-test-rotate');
 
 let output: string[] = [];
 
 beforeEach(() => {
-  output = [];
-  const capture = (chunk: unknown): boolean => {
-    output.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  output = captureOutput();
 });
 
 afterEach(() => {

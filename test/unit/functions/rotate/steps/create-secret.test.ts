@@ -8,18 +8,11 @@ import {
   appSecret,
   depsWith,
   NEW_PASSWORD,
-  plentyOfTime,
   rotatingStore,
-  rotationEvent,
   SECRET_ID,
+  stepRequest,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
-
-const request = async (store: FakeSecretStore) => ({
-  event: rotationEvent('createSecret'),
-  metadata: await store.metadataOf(SECRET_ID),
-  deadline: plentyOfTime,
-});
 
 describe('createSecret', () => {
   it('stages every key of AWSCURRENT with a new password, AWSPENDING only, under the token', async () => {
@@ -27,7 +20,7 @@ describe('createSecret', () => {
     const store = rotatingStore(appSecret({ ssl: true, masterarn: 'arn:master' }));
     const deps = depsWith(store, new FakeDatabase());
     // Act
-    await createSecret(await request(store), deps);
+    await createSecret(await stepRequest(store, 'createSecret'), deps);
     // Assess
     const versions = store.versionsOf(SECRET_ID);
     expect(versions[TOKEN]?.stages).toEqual([Stage.Pending]);
@@ -42,7 +35,7 @@ describe('createSecret', () => {
     // Prepare
     const store = rotatingStore();
     const deps = depsWith(store, new FakeDatabase());
-    const base = await request(store);
+    const base = await stepRequest(store, 'createSecret');
     store.calls.length = 0;
     // Act
     await createSecret({ ...base, event: { ...base.event, RotationToken: 'rt-1' } }, deps);
@@ -56,11 +49,14 @@ describe('createSecret', () => {
   it('keeps the first value when retried (PutSecretValue answers exists)', async () => {
     // Prepare
     const store = rotatingStore();
-    await createSecret(await request(store), depsWith(store, new FakeDatabase()));
+    await createSecret(
+      await stepRequest(store, 'createSecret'),
+      depsWith(store, new FakeDatabase()),
+    );
     const staged = store.versionsOf(SECRET_ID);
     const retry = depsWith(store, new FakeDatabase(), 'Another-Password-0000000000000000');
     // Act
-    await createSecret(await request(store), retry);
+    await createSecret(await stepRequest(store, 'createSecret'), retry);
     // Assess
     expect(store.versionsOf(SECRET_ID)).toEqual(staged);
     expect(retry.log.lines.map((line) => line.message)).toContain(
@@ -73,7 +69,7 @@ describe('createSecret', () => {
     const store = rotatingStore(appSecret({ host: undefined }));
     const deps = depsWith(store, new FakeDatabase());
     // Act
-    const run = createSecret(await request(store), deps);
+    const run = createSecret(await stepRequest(store, 'createSecret'), deps);
     // Assess
     await expect(run).rejects.toThrow(SecretFormatError);
     await expect(run).rejects.toThrow(/"host" is missing/);
@@ -86,7 +82,7 @@ describe('createSecret', () => {
     store.startRotation(SECRET_ID, TOKEN);
     const deps = depsWith(store, new FakeDatabase());
     // Act
-    const run = createSecret(await request(store), deps);
+    const run = createSecret(await stepRequest(store, 'createSecret'), deps);
     // Assess
     await expect(run).rejects.toThrow(/no version is staged AWSCURRENT/);
   });

@@ -3,24 +3,16 @@ import { finishSecret } from '#functions/rotate/steps/finish-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
-  appSecret,
   depsWith,
-  NEW_PASSWORD,
-  plentyOfTime,
-  rotatingStore,
-  rotationEvent,
   SECRET_ID,
+  stepRequest,
+  storeWithPending,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
 
 const setup = async () => {
-  const store = rotatingStore();
-  store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD }), [Stage.Pending]);
-  const request = {
-    event: rotationEvent('finishSecret'),
-    metadata: await store.metadataOf(SECRET_ID),
-    deadline: plentyOfTime,
-  };
+  const store = storeWithPending();
+  const request = await stepRequest(store, 'finishSecret');
   store.calls.length = 0;
   return { store, request, deps: depsWith(store, new FakeDatabase()) };
 };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRequest } from '#functions/rotate/deps.js';
 import { setSecret } from '#functions/rotate/steps/set-secret.js';
 import { Stage } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
@@ -17,39 +16,21 @@ import {
   CURRENT_PASSWORD,
   depsWith,
   NEW_PASSWORD,
-  plentyOfTime,
   rotatingStore,
-  rotationEvent,
   SECRET_ID,
+  stepRequest,
+  storeWithPending,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
 
 const PREVIOUS_PASSWORD = 'Previous-Pass_0000';
-
-/** A store whose token already holds the pending version (createSecret has run). */
-const storeWithPending = (
-  pending: string = appSecret({ password: NEW_PASSWORD }),
-): FakeSecretStore => {
-  const store = rotatingStore();
-  store.addVersion(SECRET_ID, TOKEN, pending, [Stage.Pending]);
-  return store;
-};
-
-const request = async (
-  store: FakeSecretStore,
-  deadline: Deadline = plentyOfTime,
-): Promise<StepRequest> => ({
-  event: rotationEvent('setSecret'),
-  metadata: await store.metadataOf(SECRET_ID),
-  deadline,
-});
 
 describe('setSecret', () => {
   it('logs in once with the current password and sets the pending one', async () => {
     // Prepare
     const store = storeWithPending();
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
-    const start = await request(store);
+    const start = await stepRequest(store, 'setSecret');
     store.calls.length = 0;
     // Act
     await setSecret(start, depsWith(store, database));
@@ -75,10 +56,10 @@ describe('setSecret', () => {
     // Prepare
     const store = storeWithPending();
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
-    await setSecret(await request(store), depsWith(store, database));
+    await setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     const statements = database.statements.length;
     // Act
-    await setSecret(await request(store), depsWith(store, database));
+    await setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     expect(database.passwordOf('app')).toBe(NEW_PASSWORD);
     expect(database.statements.slice(statements)).toEqual([
@@ -100,7 +81,7 @@ describe('setSecret', () => {
     ]);
     const database = new FakeDatabase({ app: PREVIOUS_PASSWORD });
     // Act
-    await setSecret(await request(store), depsWith(store, database));
+    await setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     expect(database.passwordOf('app')).toBe(NEW_PASSWORD);
     expect(database.logins.map((l) => [l.password, l.accepted])).toEqual([
@@ -118,7 +99,7 @@ describe('setSecret', () => {
     ]);
     const database = new FakeDatabase({ app: 'someone-else-changed-it' });
     // Act
-    const run = setSecret(await request(store), depsWith(store, database));
+    const run = setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     await expect(run).rejects.toThrow(LoginRejectedError);
     await expect(run).rejects.toThrow(SECRET_ID);
@@ -137,7 +118,7 @@ describe('setSecret', () => {
     store.addVersion(SECRET_ID, 'v-previous', previous, [Stage.Previous]);
     const database = new FakeDatabase({ app: PREVIOUS_PASSWORD });
     // Act
-    const run = setSecret(await request(store), depsWith(store, database));
+    const run = setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     await expect(run).rejects.toThrow(LoginRejectedError);
     expect(database.logins).toHaveLength(2);
@@ -149,7 +130,7 @@ describe('setSecret', () => {
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
     database.unreachable = true;
     // Act
-    const run = setSecret(await request(store), depsWith(store, database));
+    const run = setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     await expect(run).rejects.toBeInstanceOf(DatabaseUnreachableError);
     expect(database.logins).toHaveLength(1);
@@ -170,7 +151,7 @@ describe('setSecret', () => {
       const store = storeWithPending(appSecret({ password: NEW_PASSWORD, ...change }));
       const database = new FakeDatabase({ app: CURRENT_PASSWORD });
       // Act
-      const run = setSecret(await request(store), depsWith(store, database));
+      const run = setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
       // Assess
       await expect(run).rejects.toThrow(CredentialsMismatchError);
       await expect(run).rejects.toThrow(field);
@@ -187,7 +168,7 @@ describe('setSecret', () => {
     ]);
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
     // Act
-    await setSecret(await request(store), depsWith(store, database));
+    await setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     expect(database.passwordOf('app')).toBe(NEW_PASSWORD);
   });
@@ -197,7 +178,7 @@ describe('setSecret', () => {
     const store = rotatingStore();
     const database = new FakeDatabase({ app: CURRENT_PASSWORD });
     // Act
-    const run = setSecret(await request(store), depsWith(store, database));
+    const run = setSecret(await stepRequest(store, 'setSecret'), depsWith(store, database));
     // Assess
     await expect(run).rejects.toThrow(VersionNotPendingError);
     expect(database.logins).toEqual([]);
@@ -216,7 +197,10 @@ describe('setSecret', () => {
     };
     const deadline: Deadline = { remainingMs: () => 1000 - elapsed };
     // Act
-    const run = setSecret(await request(store, deadline), depsWith(store, database));
+    const run = setSecret(
+      await stepRequest(store, 'setSecret', deadline),
+      depsWith(store, database),
+    );
     // Assess
     await expect(run).rejects.toBeInstanceOf(StepTimeoutError);
     expect(database.logins.map((l) => l.connectTimeoutMs)).toEqual([1000, 300]);
@@ -230,7 +214,7 @@ describe('setSecret', () => {
     database.hang = true;
     // Act
     const run = setSecret(
-      await request(store, { remainingMs: () => 5 }),
+      await stepRequest(store, 'setSecret', { remainingMs: () => 5 }),
       depsWith(store, database),
     );
     // Assess

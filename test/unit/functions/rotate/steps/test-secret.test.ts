@@ -8,26 +8,19 @@ import {
 } from '#shared/errors.js';
 import { FakeDatabase } from '#test/fakes/fake-engine.js';
 import {
-  appSecret,
   CURRENT_PASSWORD,
   depsWith,
   NEW_PASSWORD,
-  plentyOfTime,
   rotatingStore,
-  rotationEvent,
   SECRET_ID,
+  stepRequest,
+  storeWithPending,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
 
 const setup = async (database: FakeDatabase, withPending = true) => {
-  const store = rotatingStore();
-  if (withPending)
-    store.addVersion(SECRET_ID, TOKEN, appSecret({ password: NEW_PASSWORD }), [Stage.Pending]);
-  const request = {
-    event: rotationEvent('testSecret'),
-    metadata: await store.metadataOf(SECRET_ID),
-    deadline: plentyOfTime,
-  };
+  const store = withPending ? storeWithPending() : rotatingStore();
+  const request = await stepRequest(store, 'testSecret');
   store.calls.length = 0;
   return { store, request, deps: depsWith(store, database) };
 };
@@ -91,12 +84,7 @@ describe('testSecret as the service tests a configuration (RotateImmediately=fal
   const configurationTest = async (database: FakeDatabase) => {
     const store = rotatingStore();
     store.addVersion(SECRET_ID, TOKEN, undefined, [Stage.Pending]);
-    const request = {
-      event: rotationEvent('testSecret'),
-      metadata: await store.metadataOf(SECRET_ID),
-      deadline: plentyOfTime,
-    };
-    return testSecret(request, depsWith(store, database));
+    return testSecret(await stepRequest(store, 'testSecret'), depsWith(store, database));
   };
 
   it('logs in with AWSCURRENT when the AWSPENDING version holds no value', async () => {

@@ -36,6 +36,7 @@ import {
   SECRET_ID,
   TOKEN,
 } from '#test/fakes/rotation-fixtures.js';
+import { errorOf } from '#test/helpers/error-of.js';
 
 const step = (name: RotationStep, deps: RotateDeps, token = TOKEN) =>
   rotate(rotationEvent(name, token), deps, plentyOfTime);
@@ -46,15 +47,6 @@ const runRotation = async (deps: RotateDeps, token = TOKEN): Promise<void> => {
 
 const currentOf = (store: FakeSecretStore): { username: string; password: string } =>
   JSON.parse(store.valueAt(SECRET_ID, Stage.Current) ?? '{}');
-
-const errorOf = async (run: Promise<unknown>): Promise<Error> => {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 const writes = (store: FakeSecretStore): StoreCall[] =>
   store.calls.filter((call) => call.op === 'putValue' || call.op === 'promote');
