@@ -84,7 +84,7 @@ export const awsCall = async <T>(what: string, call: () => Promise<T>): Promise<
 };
 
 /** The CallFailedError for an SDK failure of `what` (the command's own errors pass through). */
-export const toCallFailedError = (what: string, error: unknown): CliError => {
+const toCallFailedError = (what: string, error: unknown): CliError => {
   if (error instanceof CliError) return error;
   const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);

@@ -147,6 +147,23 @@ export type SecretSelector =
   | { readonly names: readonly string[] }
   | { readonly tag: { readonly key: string; readonly value: string } };
 
+/**
+ * The Region `--region` names, once `--confirm` repeats it (failover, failback); a UsageError,
+ * before any AWS call, when it does not.
+ */
+export const confirmedRegion = (options: {
+  readonly region?: string;
+  readonly confirm?: string;
+}): string => {
+  const region = options.region ?? '';
+  if (options.confirm !== region) {
+    throw new UsageError(
+      `--confirm "${options.confirm ?? ''}" does not repeat --region "${region}": nothing was done.`,
+    );
+  }
+  return region;
+};
+
 /** Adds `--secrets` and `--tag`, which choose the secrets a DR function acts on. */
 export const withSecretSelector = (command: Command): Command =>
   command

@@ -58,6 +58,7 @@ export const runRotasync = async (argv: readonly string[], io: CliIo): Promise<E
       };
       try {
         const result = await handler(context, raw, self.args);
+        // The progress line goes before the results are printed; commands leave that to here.
         context.progress.end();
         io.stdout.write(
           options.json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`,

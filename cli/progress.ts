@@ -12,7 +12,7 @@ export interface Progress {
   end(): void;
 }
 
-export const silentProgress: Progress = { update: () => undefined, end: () => undefined };
+const silentProgress: Progress = { update: () => undefined, end: () => undefined };
 
 /** A Progress writing to `io.stderr`, or a silent one when `enabled` is false. */
 export const createProgress = (io: CliIo, enabled: boolean): Progress => {

@@ -12,9 +12,6 @@ import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.j
 import { parseSecretSelector, type RawCommonOptions, withSecretSelector } from '../options.js';
 import { renderTable } from '../table.js';
 
-/** The drill function's report: its own type, so a change there is a compile error here. */
-export type { DrillReport };
-
 export interface DrillOptions extends RawCommonOptions {
   readonly secrets?: string[];
   readonly tag?: string;
@@ -51,7 +48,6 @@ export const runDrill = async (
     await invokeFunction(context, 'drill', region, { secrets: selector, failOnProblems: false }),
     ['verdict', 'checked', 'problems', 'secrets'],
   );
-  context.progress.end();
   return {
     exitCode: report.verdict === 'ready' ? ExitCode.Ok : ExitCode.ProblemsFound,
     json: { function: name, region, report },

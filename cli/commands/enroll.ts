@@ -7,7 +7,6 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
  */
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
 import { checkRotationWindow, parseScheduleExpression } from '#shared/rotation-schedule.js';
 import { awsCall, isNotFound } from '../aws.js';
@@ -16,7 +15,7 @@ import { CallFailedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName } from '../invoke-function.js';
 import { parseDuration, type RawCommonOptions } from '../options.js';
-import { DEFAULT_ROTATION_TIMEOUT, startAndWait } from './rotate.js';
+import { DEFAULT_ROTATION_TIMEOUT, describeSecret, startAndWait } from './rotate.js';
 
 export interface EnrollOptions extends RawCommonOptions {
   readonly schedule?: string;
@@ -85,12 +84,7 @@ export const runEnroll = async (
   const region = await context.aws.region();
   const functionArn = await rotationFunctionArn(context, region, options.rotationFunction);
 
-  const described = await awsCall(`DescribeSecret ${secretId} in ${region}`, async () => {
-    const found = await context.aws
-      .secretsManager(region)
-      .send(new DescribeSecretCommand({ SecretId: secretId }));
-    return { ...found, ARN: found.ARN ?? secretId, Name: found.Name ?? secretId };
-  });
+  const described = await describeSecret(context, region, secretId);
   const rules = {
     ScheduleExpression: expression,
     ...(options.window === undefined ? {} : { Duration: options.window }),

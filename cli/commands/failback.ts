@@ -11,15 +11,13 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.js';
 import {
+  confirmedRegion,
   parseRegion,
   parseSecretSelector,
   type RawCommonOptions,
   withSecretSelector,
 } from '../options.js';
 import { renderTable } from '../table.js';
-
-/** The failback function's report: its own type, so a change there is a compile error here. */
-export type { FailbackReport };
 
 export interface FailbackOptions extends RawCommonOptions {
   readonly confirm?: string;
@@ -59,12 +57,7 @@ export const runFailback = async (
   context: CommandContext,
   options: FailbackOptions,
 ): Promise<CommandResult> => {
-  const oldRegion = options.region ?? '';
-  if (options.confirm !== oldRegion) {
-    throw new UsageError(
-      `--confirm "${options.confirm ?? ''}" does not repeat --region "${oldRegion}": nothing was done.`,
-    );
-  }
+  const oldRegion = confirmedRegion(options);
   const primaryText =
     options.primaryRegion ?? context.io.env.AWS_REGION ?? context.io.env.AWS_DEFAULT_REGION;
   if (primaryText === undefined || primaryText === '') {
@@ -93,7 +86,6 @@ export const runFailback = async (
     }),
     ['state', 'secrets'],
   );
-  context.progress.end();
   return {
     exitCode: report.state === 'done' ? ExitCode.Ok : ExitCode.ProblemsFound,
     json: { function: name, region: primary, report },

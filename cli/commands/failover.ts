@@ -8,19 +8,16 @@
 import type { Command } from 'commander';
 import type { FailoverReport } from '#functions/failover/failover.js';
 import type { CommandContext, CommandResult } from '../context.js';
-import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { deployedName, expectAnswer, invokeFunction } from '../invoke-function.js';
 import {
+  confirmedRegion,
   parseDuration,
   parseSecretSelector,
   type RawCommonOptions,
   withSecretSelector,
 } from '../options.js';
 import { formatDuration, renderTable } from '../table.js';
-
-/** The failover function's report: its own type, so a change there is a compile error here. */
-export type { FailoverReport };
 
 export interface FailoverOptions extends RawCommonOptions {
   readonly confirm?: string;
@@ -70,12 +67,7 @@ export const runFailover = async (
   context: CommandContext,
   options: FailoverOptions,
 ): Promise<CommandResult> => {
-  const region = options.region ?? '';
-  if (options.confirm !== region) {
-    throw new UsageError(
-      `--confirm "${options.confirm ?? ''}" does not repeat --region "${region}": nothing was done.`,
-    );
-  }
+  const region = confirmedRegion(options);
   const selector = parseSecretSelector(options);
   const maxWaitMs = parseDuration(options.maxWait ?? DEFAULT_MAX_WAIT, '--max-wait');
   const intervalMs = parseDuration(options.interval ?? DEFAULT_INTERVAL, '--interval');
@@ -107,7 +99,6 @@ export const runFailover = async (
     );
     await context.io.sleep(intervalMs);
   }
-  context.progress.end();
   const elapsedMs = context.io.now().getTime() - started;
   return {
     exitCode:

@@ -50,7 +50,6 @@ export const runReconcile = async (
     await invokeFunction(context, 'reconcile', region, { dryRun }),
     ['checked', 'inSync', 'drift', 'errors'],
   );
-  context.progress.end();
   const leftDrifted = dryRun ? report.drift.length : report.drift.filter((d) => !d.repaired).length;
   const exitCode =
     leftDrifted > 0 || report.errors.length > 0 || report.failed > 0

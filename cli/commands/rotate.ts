@@ -71,7 +71,7 @@ export const runRotate = async (
   if (secretId === '') throw new UsageError('Name the secret to rotate.');
   const timeoutMs = parseDuration(options.timeout ?? DEFAULT_ROTATION_TIMEOUT, '--timeout');
   const region = await context.aws.region();
-  const described = await describe(context, region, secretId);
+  const described = await describeSecret(context, region, secretId);
   if (described.RotationLambdaARN === undefined) {
     throw new CliError(
       `${described.Name} in ${region} has no rotation function: enroll it first (rotasync enroll ${described.Name} --schedule "rate(30 days)").`,
@@ -96,7 +96,8 @@ export const runRotate = async (
   });
 };
 
-const describe = (
+/** DescribeSecret, with ARN and Name always set (the id given, when the answer lacks them). */
+export const describeSecret = (
   context: CommandContext,
   region: string,
   secretId: string,
@@ -172,7 +173,6 @@ export const startAndWait = async (
     rotation = await startRotation(context, region, name, input.start, undefined);
     waited = await wait(rotation.versionId);
   }
-  context.progress.end();
   const report: RotationReport = {
     secret: name,
     arn: described.ARN,

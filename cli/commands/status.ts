@@ -209,7 +209,6 @@ export const runStatus = async (
     secrets,
     summary: { secrets: secrets.length, problems, replicasNotInSync, replicasFailedOver },
   };
-  context.progress.end();
   return {
     exitCode: options.check === true && problems > 0 ? ExitCode.ProblemsFound : ExitCode.Ok,
     json: report,

@@ -47,7 +47,7 @@ const scheduleOf = (secret: SecretEntry): Schedule | undefined => {
 };
 
 /** The schedule as people write it: the expression, or `rate(N days)` for AutomaticallyAfterDays. */
-export const scheduleText = (secret: SecretEntry): string | null =>
+const scheduleText = (secret: SecretEntry): string | null =>
   secret.scheduleExpression ??
   (secret.automaticallyAfterDays === undefined
     ? null

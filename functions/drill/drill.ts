@@ -10,7 +10,7 @@
  *    is within bounds.
  * Any failed check is a problem; the report lists them per secret with a verdict.
  */
-import { regionOfArn } from '#shared/aws/rds-api-directory.js';
+import { regionOfArn } from '#shared/aws/arn.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { SecretMetadata, SecretStore, SecretValue } from '#shared/aws/secret-store.js';
 import { describeError, listSelected } from '#shared/dr/listing.js';

@@ -19,7 +19,7 @@
  *    its endpoint rewritten for the old Region, and the provenance tags replication sets.
  * Nothing is written in a dry run.
  */
-import { regionOfArn } from '#shared/aws/rds-api-directory.js';
+import { regionOfArn } from '#shared/aws/arn.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import { type SecretMetadata, type SecretStores, Stage } from '#shared/aws/secret-store.js';
 import type { FailbackInput } from '#shared/dr/inputs.js';

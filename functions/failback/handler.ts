@@ -3,7 +3,7 @@
  * only: clients are made once per container; endpoints come from the SDK's
  * AWS_ENDPOINT_URL_<SERVICE>.
  */
-import { RdsApiDirectory } from '#shared/aws/rds-api-directory.js';
+import { lazyRdsDirectory } from '#shared/aws/lazy-rds-directory.js';
 import { rememberingStore } from '#shared/aws/remembering-store.js';
 import { secretsManagerStores } from '#shared/aws/secrets-manager-store.js';
 import { readRegion } from '#shared/dr/config.js';
@@ -19,7 +19,9 @@ const stores = secretsManagerStores();
 export const handler = buildFailbackHandler({
   deps: {
     secrets: (storeRegion) => rememberingStore(stores(storeRegion), knownValues),
-    rds: new RdsApiDirectory(),
+    // Asked only for a secret without an endpoint tag or override: the RDS client (and its
+    // CloudWatch companion) load on that first lookup, not at every cold start.
+    rds: lazyRdsDirectory(),
     config: loadReplicationConfig(process.env),
     region: readRegion(process.env),
   },

@@ -21,7 +21,7 @@
  * A secret is never tagged as a source before its database is promoted and its credentials
  * write. Nothing is written in a dry run.
  */
-import { regionOfArn } from '#shared/aws/rds-api-directory.js';
+import { regionOfArn } from '#shared/aws/arn.js';
 import type { DatabaseKind, RdsDirectory, RecoveryDatabase } from '#shared/aws/rds-directory.js';
 import type { RotationRules, SecretMetadata, SecretStore } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';

@@ -13,6 +13,7 @@
  */
 
 import type { SecretMetadata } from '#shared/aws/secret-store.js';
+import { describeError } from '#shared/dr/listing.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 
@@ -56,9 +57,6 @@ export interface ClassifyDeps {
   readonly prefix: string;
   readonly concurrency: number;
 }
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 /**
  * One verdict per replica, in order. A listed source's replicas are never extra; an unlisted

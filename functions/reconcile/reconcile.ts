@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretMetadata, SecretValue } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
+import { describeError } from '#shared/dr/listing.js';
 import { FAILED_OVER_FROM_TAG } from '#shared/dr/tags.js';
 import {
   compareReplicaValue,
@@ -122,9 +123,6 @@ const BATCH = 20;
 /** How far a Region's replica listing may run ahead of the source listing, and hold unjudged. */
 const EXTRAS_LEAD_PAGES = 2;
 const EXTRAS_MAX_PENDING = 5_000;
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 /** A source with its value, waiting for its replica in one Region to be read. */
 interface PendingPair {

@@ -30,6 +30,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DbEndpoint } from '#shared/engines/engine.js';
 import { AwsCallError } from '#shared/errors.js';
+import { regionOfArn } from './arn.js';
 import { callAws, clientSettings, perRegion } from './clients.js';
 import type {
   DatabaseLocator,
@@ -41,12 +42,6 @@ import type {
 
 const SERVICE = 'RDS';
 const NOT_FOUND = new Set(['DBInstanceNotFoundFault', 'DBClusterNotFoundFault']);
-
-/** The Region of an ARN (`arn:aws:rds:<region>:<account>:db:<id>`); `undefined` if it has none. */
-export const regionOfArn = (arn: string): string | undefined => {
-  const region = arn.split(':')[3];
-  return region === undefined || region === '' ? undefined : region;
-};
 
 const endpointOf = (
   address: string | undefined,
