@@ -21,7 +21,8 @@ export const sweepMetrics = ({
     const report = request.response;
     if (report === undefined || report === null) return;
     metrics.sweepFinished({
-      drift: report.drift.length,
+      // The report lists the first entries only; `unlisted` counts the rest.
+      drift: report.drift.length + (report.unlisted?.drift ?? 0),
       repaired: report.repaired,
       failed: report.failed,
     });
