@@ -387,3 +387,7 @@ export class DrillFailedError extends RotasyncError {
     this.name = 'DrillFailedError';
   }
 }
+
+/** `error`'s name and message for a report: SDK and Rotasync messages carry no values. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';

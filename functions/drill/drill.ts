@@ -13,10 +13,11 @@
 import { regionOfArn } from '#shared/aws/arn.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import type { SecretMetadata, SecretStore, SecretValue } from '#shared/aws/secret-store.js';
-import { describeError, listSelected } from '#shared/dr/listing.js';
+import { listSelected } from '#shared/dr/listing.js';
 import type { CredentialChecker, LoginCheck } from '#shared/dr/ports.js';
 import { type SecretSelector, unmatchedNames } from '#shared/dr/selector.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
+import { describeError } from '#shared/errors.js';
 import { type DatabaseSecret, parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import {

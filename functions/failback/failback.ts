@@ -23,7 +23,7 @@ import { regionOfArn } from '#shared/aws/arn.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
 import { type SecretMetadata, type SecretStores, Stage } from '#shared/aws/secret-store.js';
 import type { FailbackInput } from '#shared/dr/inputs.js';
-import { describeError, listSelected } from '#shared/dr/listing.js';
+import { listSelected } from '#shared/dr/listing.js';
 import { rotatesWith } from '#shared/dr/rotation.js';
 import { unmatchedNames } from '#shared/dr/selector.js';
 import {
@@ -31,6 +31,7 @@ import {
   FAILED_OVER_SOURCE_VERSION_TAG,
   FAILED_OVER_TAGS,
 } from '#shared/dr/tags.js';
+import { describeError } from '#shared/errors.js';
 import type { ReplicationConfig } from '#shared/replication/config.js';
 import { parseRegionList } from '#shared/replication/config.js';
 import {

@@ -27,7 +27,7 @@ import type { RotationRules, SecretMetadata, SecretStore } from '#shared/aws/sec
 import type { Deadline } from '#shared/deadline.js';
 import { databaseState } from '#shared/dr/database-state.js';
 import type { FailoverInput } from '#shared/dr/inputs.js';
-import { describeError, listSelected } from '#shared/dr/listing.js';
+import { listSelected } from '#shared/dr/listing.js';
 import type { CredentialChecker, LoginCheck, WriteCheck } from '#shared/dr/ports.js';
 import { rotatesWith } from '#shared/dr/rotation.js';
 import { unmatchedNames } from '#shared/dr/selector.js';
@@ -37,6 +37,7 @@ import {
   FAILED_OVER_SOURCE_VERSION_TAG,
   FAILED_OVER_VERSION_TAG,
 } from '#shared/dr/tags.js';
+import { describeError } from '#shared/errors.js';
 import { type DatabaseSecret, parseDatabaseSecret } from '#shared/inputs/database-secret.js';
 import {
   SOURCE_VERSION_DATE_TAG,

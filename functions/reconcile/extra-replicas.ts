@@ -13,7 +13,7 @@
  */
 
 import type { SecretMetadata } from '#shared/aws/secret-store.js';
-import { describeError } from '#shared/dr/listing.js';
+import { describeError } from '#shared/errors.js';
 import { mapWithConcurrency } from '#shared/replication/concurrency.js';
 import { isUnderPrefix } from '#shared/replication/secret-prefix.js';
 

@@ -24,8 +24,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretMetadata, SecretValue } from '#shared/aws/secret-store.js';
 import type { Deadline } from '#shared/deadline.js';
-import { describeError } from '#shared/dr/listing.js';
 import { FAILED_OVER_FROM_TAG } from '#shared/dr/tags.js';
+import { describeError } from '#shared/errors.js';
 import {
   compareReplicaValue,
   expectedReplicaValue,

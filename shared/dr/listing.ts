@@ -33,7 +33,3 @@ export const listSelected = async (
   }
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 };
-
-/** `error`'s name and message for a report: SDK and Rotasync messages carry no values. */
-export const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';

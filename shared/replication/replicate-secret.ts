@@ -37,7 +37,7 @@ import type {
 } from '#shared/aws/secret-store.js';
 import { FAILED_OVER_FROM_TAG, FAILED_OVER_TAGS } from '#shared/dr/tags.js';
 import type { DbEndpoint } from '#shared/engines/engine.js';
-import { ReplicaConflictError, ReplicationFailedError } from '#shared/errors.js';
+import { describeError, ReplicaConflictError, ReplicationFailedError } from '#shared/errors.js';
 import type { SecretChangeKind } from '#shared/inputs/secret-change-event.js';
 import type { ReplicationConfig } from './config.js';
 import { type EndpointSource, planEndpoint, rewriteEndpoint } from './endpoint-rewrite.js';
@@ -134,9 +134,6 @@ export const replicaTags = (
   [SOURCE_VERSION_TAG]: current.versionId,
   [SOURCE_VERSION_DATE_TAG]: current.createdDate.toISOString(),
 });
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 
 interface Context {
   readonly request: ReplicateRequest;
