@@ -11,6 +11,7 @@ import {
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
+import { Stage, versionHolding } from '#shared/aws/secret-store.js';
 import { awsCall } from '../aws.js';
 import type { CommandContext, CommandResult } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
@@ -111,9 +112,7 @@ export const describeSecret = (
 
 /** The version AWSPENDING sits on without AWSCURRENT: a rotation Secrets Manager will re-attempt. */
 const unfinishedVersion = (described: DescribeSecretCommandOutput): string | undefined =>
-  Object.entries(described.VersionIdsToStages ?? {}).find(
-    ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
-  )?.[0];
+  versionHolding(described.VersionIdsToStages ?? {}, Stage.Pending, Stage.Current);
 
 /**
  * Calls RotateSecret with `start`, then waits for the rotation to end (unless `wait` is false).

@@ -10,6 +10,7 @@ import {
   type SecretListEntry,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { Stage, versionHolding } from '#shared/aws/secret-store.js';
 import { awsCall } from '../aws.js';
 
 /** A secret's metadata, as ListSecrets gives it. */
@@ -95,10 +96,8 @@ export const listRegion = async (
 
 /** The version id holding AWSCURRENT. */
 export const currentVersionOf = (secret: SecretEntry): string | undefined =>
-  Object.entries(secret.versions).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+  versionHolding(secret.versions, Stage.Current);
 
 /** The version holding AWSPENDING when it is not also AWSCURRENT: a rotation not finished. */
 export const unfinishedVersionOf = (secret: SecretEntry): string | undefined =>
-  Object.entries(secret.versions).find(
-    ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
-  )?.[0];
+  versionHolding(secret.versions, Stage.Pending, Stage.Current);

@@ -21,7 +21,12 @@
  */
 import { regionOfArn } from '#shared/aws/arn.js';
 import type { RdsDirectory } from '#shared/aws/rds-directory.js';
-import { type SecretMetadata, type SecretStores, Stage } from '#shared/aws/secret-store.js';
+import {
+  type SecretMetadata,
+  type SecretStores,
+  Stage,
+  versionHolding,
+} from '#shared/aws/secret-store.js';
 import type { FailbackInput } from '#shared/dr/inputs.js';
 import { listSelected } from '#shared/dr/listing.js';
 import { rotatesWith } from '#shared/dr/rotation.js';
@@ -94,10 +99,6 @@ const withRegion = (tag: string | undefined, region: string, own: string): strin
 const replicatesTo = (secret: SecretMetadata, region: string, own: string): boolean =>
   withRegion(secret.tags[REPLICATE_TO_TAG], region, own) === secret.tags[REPLICATE_TO_TAG];
 
-/** The version holding AWSPENDING, if any. */
-const pendingVersionOf = (secret: SecretMetadata): string | undefined =>
-  Object.entries(secret.versions).find(([, stages]) => stages.includes(Stage.Pending))?.[0];
-
 const failbackOne = async (
   input: FailbackInput,
   deps: FailbackDeps,
@@ -121,7 +122,7 @@ const failbackOne = async (
         !rotatesWith(before) &&
         replicatesTo(promoted, input.region, deps.region) &&
         before.tags[SOURCE_VERSION_TAG] === promoted.currentVersionId &&
-        pendingVersionOf(before) === undefined &&
+        versionHolding(before.versions, Stage.Pending) === undefined &&
         !FAILED_OVER_TAGS.some((key) => before.tags[key] !== undefined);
       if (done) return { ...base, status: 'already-replica' };
     }
@@ -142,7 +143,7 @@ const failbackOne = async (
       const stale = FAILED_OVER_TAGS.filter((key) => before.tags[key] !== undefined);
       if (stale.length > 0) await old.untag(before.arn, stale);
       // After the tag: the role may change a secret's labels only once it is our replica.
-      const pending = pendingVersionOf(before);
+      const pending = versionHolding(before.versions, Stage.Pending);
       if (pending !== undefined) await old.unstage(before.arn, Stage.Pending, pending);
     }
     if (!replicatesTo(promoted, input.region, deps.region)) {

@@ -14,6 +14,19 @@ export const Stage = {
   Previous: 'AWSPREVIOUS',
 } as const;
 
+/**
+ * The version id holding `stage` in a version → labels map (DescribeSecret's
+ * `VersionIdsToStages`), leaving out a version that also holds `unless`.
+ */
+export const versionHolding = (
+  versions: Readonly<Record<string, readonly string[]>>,
+  stage: string,
+  unless?: string,
+): string | undefined =>
+  Object.entries(versions).find(
+    ([, stages]) => stages.includes(stage) && (unless === undefined || !stages.includes(unless)),
+  )?.[0];
+
 /** A secret's rotation schedule as Secrets Manager stores it (RotationRules). */
 export interface RotationRules {
   readonly automaticallyAfterDays?: number;

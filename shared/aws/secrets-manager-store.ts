@@ -38,7 +38,7 @@ import type {
   SecretStores,
   SecretValue,
 } from './secret-store.js';
-import { Stage } from './secret-store.js';
+import { Stage, versionHolding } from './secret-store.js';
 
 const SERVICE = 'Secrets Manager';
 
@@ -59,9 +59,7 @@ const toMetadata = (entry: SecretListEntry | DescribeSecretCommandOutput): Secre
     ('VersionIdsToStages' in entry
       ? entry.VersionIdsToStages
       : (entry as SecretListEntry).SecretVersionsToStages) ?? {};
-  const current = Object.entries(versions).find(([, labels]) =>
-    labels.includes(Stage.Current),
-  )?.[0];
+  const current = versionHolding(versions, Stage.Current);
   return {
     arn: entry.ARN ?? '',
     name: entry.Name ?? '',
